@@ -1,0 +1,35 @@
+"""The Python API: the functions the command line calls, for notebooks and scripts.
+
+    >>> from annotator import api
+    >>> project = api.init_project("news.annotator")
+    >>> api.import_files(project, ["articles/"])          # pre-annotated with rules
+    >>> api.export(project, "train.spacy", format="spacy")
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .core.scheme import Scheme
+from .ops.exporting import export
+from .ops.importing import ImportReport, import_files
+from .store.project import Project
+
+__all__ = ["init_project", "open_project", "import_files", "export", "stats", "ImportReport", "Project", "Scheme"]
+
+
+def init_project(path: str | Path, *, scheme: str | Path | Scheme | None = None, language: str = "en") -> Project:
+    """Create a project file with a scheme (a path, a Scheme, or the default news scheme)."""
+    if scheme is not None and not isinstance(scheme, Scheme):
+        scheme = Scheme.load(scheme)
+    return Project.create(path, scheme=scheme, language=language)
+
+
+def open_project(path: str | Path) -> Project:
+    """Open an existing project file (migrating an older one)."""
+    return Project.open(path)
+
+
+def stats(project: Project) -> dict[str, Any]:
+    """Documents, sets by owner and status, spans and relations per label."""
+    return project.stats()

@@ -1,0 +1,142 @@
+"""The ``annotator`` command line: thin click commands over ``annotator.api``."""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from . import __version__, api
+from .core.errors import AnnotatorError
+
+
+class _Group(click.Group):
+    """Turns every AnnotatorError into its message and exit status 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except AnnotatorError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="annotator")
+def cli() -> None:
+    """Label news corpora for machine learning: spans, relations, review, export."""
+
+
+@cli.command()
+@click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--scheme", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Scheme JSON file (default: the news scheme).")
+@click.option("--language", default="en", show_default=True, help="spaCy language code for tokenisation.")
+def init(project: Path, scheme: Path | None, language: str) -> None:
+    """Create a new PROJECT file."""
+    with api.init_project(project, scheme=scheme, language=language) as proj:
+        click.echo(f"Created {project} with scheme {proj.scheme.name!r} ({len(proj.scheme.labels)} labels, {len(proj.scheme.relations)} relation types)")
+
+
+class _Progress:
+    """A progress line on stderr: a bar when the total is known, with docs/s."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.enabled = sys.stderr.isatty()
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if not self.enabled:
+            return
+        rate = done / max(time.perf_counter() - self.started, 1e-9)
+        if total:
+            filled = int(30 * min(done / total, 1))
+            bar = f"[{'#' * filled}{'-' * (30 - filled)}] {done}/{total}"
+        else:
+            bar = f"{done} records"
+        click.echo(f"\r{bar}  {rate:,.0f} docs/s", nl=False, err=True)
+
+    def finish(self) -> None:
+        if self.enabled:
+            click.echo("", err=True)
+
+
+@cli.command("import")
+@click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", help="Input format (default: detected). See `annotator formats`.")
+@click.option("--preannotate", default="rules", show_default=True, help="Pre-annotator: rules, a model folder, an installed spaCy pipeline, or none.")
+@click.option("--annotator", help="Owner of the annotations in the files (default: the file's annotator, else 'import').")
+@click.option("--skip-invalid", is_flag=True, help="Import the good records and list the rejected ones.")
+@click.option("--add-labels", is_flag=True, help="Add labels and relation types the files use to the scheme.")
+def import_(project: Path, sources: tuple[Path, ...], fmt: str | None, preannotate: str, annotator: str | None, skip_invalid: bool, add_labels: bool) -> None:
+    """Import SOURCES (files or folders) into PROJECT, pre-annotating new documents."""
+    progress = _Progress()
+    with api.open_project(project) as proj:
+        try:
+            report = api.import_files(
+                proj, sources, format=fmt, preannotate=preannotate, annotator=annotator,
+                skip_invalid=skip_invalid, add_labels=add_labels, progress=progress,
+            )
+        finally:
+            progress.finish()
+    for problem in report.rejected:
+        click.echo(f"rejected {problem.source}: {problem.reason}", err=True)
+    if report.labels_added or report.relation_types_added:
+        click.echo(f"Added to the scheme: {', '.join(report.labels_added + report.relation_types_added)}")
+    click.echo(f"Imported: {report.summary()}")
+
+
+@cli.command()
+@click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default="jsonl", show_default=True, help="Output format. See `annotator formats`.")
+@click.option("--set", "owner", default="", help="Whose annotations: an annotator, 'gold' or 'model:rules' (default: gold if any, else every annotator).")
+@click.option("--status", type=click.Choice(["done", "all"]), default="done", show_default=True, help="done: finished and reviewed sets only.")
+@click.option("--split", type=float, help="Dev fraction: OUT becomes a folder with train and dev files, split by document.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed for --split.")
+def export(project: Path, out: Path, fmt: str, owner: str, status: str, split: float | None, seed: int) -> None:
+    """Export PROJECT's annotations to OUT."""
+    with api.open_project(project) as proj:
+        reports = api.export(proj, out, format=fmt, owner=owner, status=status, split=split, seed=seed)
+    for name, report in reports.items():
+        where = ", ".join(str(f) for f in report.files[:3]) + (" ..." if len(report.files) > 3 else "")
+        click.echo(f"{name}: {report.documents} documents, {report.spans} spans, {report.relations} relations -> {where}")
+        for warning in report.warnings():
+            click.echo(f"warning: {warning}", err=True)
+
+
+@cli.command()
+@click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def stats(project: Path, as_json: bool) -> None:
+    """Show PROJECT's documents, sets by status, and spans and relations per label."""
+    with api.open_project(project) as proj:
+        data = api.stats(proj)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"documents: {data['documents']}")
+    click.echo("sets:")
+    for owner, by_status in data["sets"].items():
+        click.echo(f"  {owner}: " + ", ".join(f"{s} {n}" for s, n in by_status.items()))
+    for kind in ("spans", "relations"):
+        click.echo(f"{kind}: {sum(data[kind].values())}")
+        for label, n in data[kind].items():
+            click.echo(f"  {label}: {n}")
+
+
+@cli.command()
+def formats() -> None:
+    """List the import and export formats."""
+    from .formats import registry
+
+    for spec in registry.formats().values():
+        modes = "/".join(m for m, f in (("read", spec.reader), ("write", spec.writer)) if f)
+        aliases = f" (also {', '.join(spec.aliases)})" if spec.aliases else ""
+        click.echo(f"{spec.name:<12} {modes:<10} {spec.description}{aliases}")
+
+
+def main() -> None:
+    cli(prog_name="annotator")

@@ -1,0 +1,79 @@
+"""One catalogue of user-facing errors.
+
+Every error has a code (``E001``...) and a message that says what went wrong,
+where, and how to fix it. The CLI prints the message and exits non-zero; the
+GUI shows it in its message area.
+"""
+from __future__ import annotations
+
+
+class AnnotatorError(Exception):
+    """Base class for every error the tool reports to a user."""
+
+    code = "E000"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+class ProjectError(AnnotatorError):
+    """The project file cannot be opened or is not in a usable state."""
+
+    code = "E001"
+
+
+class SchemaVersionError(ProjectError):
+    """The project file was written by a newer version of the tool."""
+
+    code = "E002"
+
+
+class SchemeError(AnnotatorError):
+    """An annotation scheme is invalid; the message carries the JSON path."""
+
+    code = "E010"
+
+
+class InputError(AnnotatorError):
+    """A file being imported is malformed; the message names file and line."""
+
+    code = "E020"
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class InvalidAnnotationError(AnnotatorError):
+    """A span or relation breaks the text, the tokens or the scheme."""
+
+    code = "E030"
+
+
+class EditConflictError(AnnotatorError):
+    """An edit no longer applies because the set changed underneath it."""
+
+    code = "E040"
+
+
+class FormatError(AnnotatorError):
+    """A format name is unknown or a file's format cannot be detected."""
+
+    code = "E050"
+
+
+class PipelineError(AnnotatorError):
+    """A pre-annotator or spaCy pipeline cannot be loaded or run."""
+
+    code = "E060"
+
+
+class AgreementError(AnnotatorError):
+    """Agreement cannot be computed for the annotators asked for."""
+
+    code = "E070"

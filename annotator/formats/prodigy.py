@@ -1,0 +1,208 @@
+"""Prodigy-style JSONL: one task per line with text, meta, tokens, spans,
+relations and an answer.
+
+Reading: ``spans`` (``start``/``end``/``label``), ``relations`` (``head_span``
+and ``child_span`` with ``label``), ``tokens`` (kept as the document's
+tokenisation), ``answer`` (accept -> done, reject, ignore), and
+``_annotator_id`` / ``_session_id`` as the owner. A line with just ``text`` and
+``meta`` is a plain document.
+
+Writing follows Prodigy's shape so the file works in Prodigy unchanged:
+``head``/``child`` of a relation are the index of the last token of each span,
+``token_end`` is inclusive, and ``_input_hash``/``_task_hash`` are 32-bit
+signed integers derived from the text and the annotations.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..core.model import AnnotationSet, Document, Problem, Record, Relation, SetData, Span, Token
+from ..core.scheme import Scheme
+from ..core.validate import TokenIndex
+from .registry import FormatSpec, Items, WriteReport, iter_lines, read_head, register
+
+ANSWER_STATUS = {"accept": "done", "reject": "rejected", "ignore": "ignored"}
+STATUS_ANSWER = {"rejected": "reject", "ignored": "ignore", "skipped": "ignore"}
+
+
+def hash32(value: str) -> int:
+    """A stable 32-bit signed integer hash of a string."""
+    return int.from_bytes(hashlib.sha256(value.encode("utf-8")).digest()[:4], "little", signed=True)
+
+
+# -- reading -------------------------------------------------------------------
+def read(path: Path) -> Iterator[Record | Problem]:
+    for number, line, error in iter_lines(path):
+        source = f"{path}:{number}"
+        if error:
+            yield Problem(source, error)
+            continue
+        assert line is not None
+        if not line.strip():
+            continue
+        try:
+            task = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Problem(source, f"not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        try:
+            yield task_to_record(task, source)
+        except (KeyError, TypeError, ValueError) as exc:
+            yield Problem(source, str(exc) if isinstance(exc, ValueError) else f"malformed task: {exc!r}")
+
+
+def task_to_record(task: Any, source: str) -> Record:
+    """A Prodigy task dict as a Record; ``ValueError`` says what is wrong."""
+    if not isinstance(task, dict):
+        raise ValueError("a line must be a JSON object")
+    text = task.get("text")
+    if not isinstance(text, str):
+        raise ValueError('missing "text" string')
+    if not text.strip():
+        raise ValueError("empty text")
+    meta = task.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise ValueError('"meta" must be an object')
+    tokens = _tokens(task.get("tokens"), text)
+    record = Record(text=text, source=source, meta=dict(meta), tokens=tokens)
+    has_annotations = "spans" in task or "relations" in task or "answer" in task
+    if not has_annotations:
+        return record
+    spans: dict[tuple[int, int, str], Span] = {}
+
+    def add(item: dict, origin: str = "import") -> Span:
+        try:
+            start, end, label = int(item["start"]), int(item["end"]), str(item["label"])
+        except KeyError as exc:
+            raise ValueError(f"span without {exc.args[0]!r}: {json.dumps(item)[:80]}") from None
+        key = (start, end, label)
+        if key not in spans:
+            spans[key] = Span(len(spans) + 1, start, end, label, origin)
+        return spans[key]
+
+    for item in task.get("spans") or []:
+        add(item)
+    relations = []
+    for item in task.get("relations") or []:
+        if "head_span" not in item or "child_span" not in item:
+            raise ValueError("relation without head_span and child_span")
+        head, child = add(item["head_span"]), add(item["child_span"])
+        relations.append(Relation(len(relations) + 1, head.id, child.id, str(item["label"]), "import"))
+    answer = task.get("answer", "accept")
+    if answer not in ANSWER_STATUS:
+        raise ValueError(f'unknown answer {answer!r} (expected accept, reject or ignore)')
+    owner = task.get("_annotator_id") or task.get("_session_id")
+    record.sets.append(SetData(owner, ANSWER_STATUS[answer], list(spans.values()), relations))
+    return record
+
+
+def _tokens(items: Any, text: str) -> list[Token] | None:
+    if not items:
+        return None
+    tokens = []
+    for i, tok in enumerate(items):
+        start, end = int(tok["start"]), int(tok["end"])
+        if not 0 <= start <= end <= len(text):
+            raise ValueError(f"token {i} [{start}, {end}) lies outside the text")
+        tokens.append((start, end, tok.get("ws")))
+    out = []
+    for i, (start, end, ws) in enumerate(tokens):
+        if ws is None:
+            ws = i + 1 < len(tokens) and tokens[i + 1][0] > end or (i + 1 == len(tokens) and end < len(text))
+        out.append(Token(start, end, bool(ws)))
+    return out
+
+
+def sniff(path: Path) -> bool:
+    """A .jsonl file whose first record has Prodigy's keys (not doccano's)."""
+    if not path.is_file() or path.suffix.lower() not in (".jsonl", ".ndjson"):
+        return False
+    first = read_head(path, 1 << 20).lstrip("\ufeff").split("\n", 1)[0]
+    try:
+        task = json.loads(first)
+    except json.JSONDecodeError:
+        return True  # still ours to report as malformed
+    if not isinstance(task, dict):
+        return True
+    return "entities" not in task and not isinstance(task.get("label"), list)
+
+
+# -- writing -------------------------------------------------------------------
+def tokens_out(document: Document) -> list[dict]:
+    return [
+        {"text": document.text[t.start : t.end], "start": t.start, "end": t.end, "id": i, "ws": t.ws}
+        for i, t in enumerate(document.tokens)
+    ]
+
+
+def span_out(span: Span, index: TokenIndex) -> dict:
+    rng = index.covering(span.start, span.end)
+    out: dict[str, Any] = {"start": span.start, "end": span.end}
+    if rng is not None:
+        out["token_start"], out["token_end"] = rng
+    out["label"] = span.label
+    return out
+
+
+def set_to_task(document: Document, aset: AnnotationSet) -> dict:
+    """A document and one annotation set as a Prodigy task."""
+    index = TokenIndex(document.tokens)
+    spans = aset.sorted_spans()
+    span_dicts = {s.id: span_out(s, index) for s in spans}
+    relations = []
+    for rel in aset.sorted_relations():
+        head, child = span_dicts[rel.head], span_dicts[rel.child]
+        relations.append(
+            {
+                "head": head.get("token_end"),
+                "child": child.get("token_end"),
+                "head_span": head,
+                "child_span": child,
+                "label": rel.label,
+            }
+        )
+    task: dict[str, Any] = {
+        "text": document.text,
+        "meta": dict(document.meta),
+        "_input_hash": hash32(document.text),
+    }
+    task["_task_hash"] = hash32(
+        json.dumps([document.text, list(span_dicts.values()), relations], sort_keys=True)
+    )
+    task["tokens"] = tokens_out(document)
+    task["spans"] = list(span_dicts.values())
+    if relations:
+        task["relations"] = relations
+    task["answer"] = STATUS_ANSWER.get(aset.status, "accept")
+    task["_view_id"] = "relations" if relations else "ner_manual"
+    task["_annotator_id"] = aset.owner
+    task["_session_id"] = aset.owner
+    return task
+
+
+def write(items: Items, out: Path, *, scheme: Scheme | None = None) -> WriteReport:
+    report = WriteReport(files=[out])
+    with open(out, "w", encoding="utf-8") as fh:
+        for document, aset in items:
+            task = set_to_task(document, aset)
+            fh.write(json.dumps(task, ensure_ascii=False) + "\n")
+            report.documents += 1
+            report.spans += len(task["spans"])
+            report.relations += len(task.get("relations", ()))
+    return report
+
+
+register(
+    FormatSpec(
+        name="jsonl",
+        description="Prodigy-style JSONL (text, meta, tokens, spans, relations, answer)",
+        reader=read,
+        writer=write,
+        aliases=("prodigy",),
+        extensions=(".jsonl", ".ndjson"),
+        sniff=sniff,
+    )
+)

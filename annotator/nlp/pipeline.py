@@ -1,0 +1,124 @@
+"""Loading spaCy pipelines and reading tokens and spans off their Docs.
+
+Pre-annotators are registered by name with versioned registry names
+(``annotator.rules.v1``). Any other name is tried as a model folder (for
+example one written by ``annotator train``) and then as an installed spaCy
+package.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..core.errors import PipelineError
+from ..core.model import Span, Token
+
+SPAN_GROUP = "annotator"
+BATCH_SIZE = 128
+
+# user-facing name -> (registry name, factory)
+_REGISTRY: dict[str, tuple[str, Callable[[str], Language]]] = {}
+
+
+def register(name: str, registry_name: str) -> Callable[[Callable[[str], Language]], Callable[[str], Language]]:
+    """Register a pre-annotator factory ``(language) -> Language`` under ``name``."""
+
+    def wrap(factory: Callable[[str], Language]) -> Callable[[str], Language]:
+        _REGISTRY[name] = (registry_name, factory)
+        return factory
+
+    return wrap
+
+
+def registered() -> dict[str, str]:
+    """Registered pre-annotator names and their versioned registry names."""
+    _load_builtin()
+    return {name: reg for name, (reg, _) in sorted(_REGISTRY.items())}
+
+
+def _load_builtin() -> None:
+    if "rules" not in _REGISTRY:
+        from .rules import make_rules_pipeline
+
+        register("rules", "annotator.rules.v1")(make_rules_pipeline)
+
+
+def load_pipeline(name: str, *, language: str = "en") -> Language:
+    """The spaCy pipeline for a pre-annotator name, a model folder or a package.
+
+    ``none`` gives the blank tokenizer-only pipeline of ``language``. Raises
+    ``PipelineError`` saying which names exist when nothing matches.
+    """
+    if name in ("none", "blank"):
+        return spacy.blank(language)
+    _load_builtin()
+    if name in _REGISTRY:
+        return _REGISTRY[name][1](language)
+    path = Path(name)
+    if path.is_dir():
+        try:
+            return spacy.load(path)
+        except (OSError, ValueError) as exc:
+            raise PipelineError(f"{path} is not a spaCy model folder: {exc}") from None
+    try:
+        return spacy.load(name)
+    except OSError:
+        known = ", ".join(sorted(_REGISTRY)) + ", none"
+        raise PipelineError(
+            f"no pre-annotator {name!r}: use one of {known}, a model folder, "
+            "or the name of an installed spaCy pipeline"
+        ) from None
+
+
+def tokenizer_only(nlp: Language) -> bool:
+    return not nlp.pipe_names
+
+
+def doc_tokens(doc: Doc) -> list[Token]:
+    """The Doc's tokens as character offsets with their trailing whitespace."""
+    return [Token(t.idx, t.idx + len(t.text), bool(t.whitespace_)) for t in doc]
+
+
+def doc_spans(doc: Doc, *, origin: str) -> list[Span]:
+    """Spans a pipeline found, with file-local ids from 1.
+
+    Reads the ``annotator`` span group when the pipeline fills one (the rules
+    pre-annotator does; it may overlap), else ``doc.ents`` plus any span
+    categoriser group ``sc`` (with its scores), without duplicates.
+    """
+    found: dict[tuple[int, int, str], float | None] = {}
+    if SPAN_GROUP in doc.spans:
+        for sp in doc.spans[SPAN_GROUP]:
+            found.setdefault((sp.start_char, sp.end_char, sp.label_), None)
+    else:
+        for ent in doc.ents:
+            found.setdefault((ent.start_char, ent.end_char, ent.label_), None)
+        if "sc" in doc.spans:
+            group = doc.spans["sc"]
+            scores = group.attrs.get("scores")
+            for i, sp in enumerate(group):
+                score = float(scores[i]) if scores is not None and i < len(scores) else None
+                found[(sp.start_char, sp.end_char, sp.label_)] = score
+    ordered = sorted(found.items(), key=lambda kv: (kv[0][0], -kv[0][1], kv[0][2]))
+    return [
+        Span(i, start, end, label, origin, score)
+        for i, ((start, end, label), score) in enumerate(ordered, start=1)
+    ]
+
+
+@dataclass
+class Analysis:
+    tokens: list[Token]
+    spans: list[Span]
+
+
+def analyze(nlp: Language, texts: Iterable[str], *, origin: str, batch_size: int = BATCH_SIZE) -> Iterator[Analysis]:
+    """Tokens and suggested spans for each text, in order, batched with ``nlp.pipe``."""
+    bare = tokenizer_only(nlp)
+    for doc in nlp.pipe(texts, batch_size=batch_size):
+        yield Analysis(doc_tokens(doc), [] if bare else doc_spans(doc, origin=origin))

@@ -1,0 +1,555 @@
+"""The project file: one SQLite database holding documents, annotation sets,
+the scheme and the edit journal.
+
+Every write runs in a transaction (``BEGIN IMMEDIATE`` at the top level, so
+two processes on one file queue up instead of failing half-way) and is
+committed before the call returns.
+"""
+from __future__ import annotations
+
+import contextlib
+import getpass
+import json
+import sqlite3
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from sqlite_utils import Database
+
+from ..core.edits import Edit, edit_from_dict
+from ..core.errors import EditConflictError, ProjectError
+from ..core.model import AnnotationSet, Document, Relation, Span, Token, is_suggestion_owner
+from ..core.scheme import Scheme
+from .migrations import migrate
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def now() -> str:
+    """The current UTC time as an ISO 8601 string with microseconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def default_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "annotator"
+
+
+def tokens_to_json(tokens: Sequence[Token]) -> str:
+    return json.dumps([[t.start, t.end, 1 if t.ws else 0] for t in tokens], separators=(",", ":"))
+
+
+def tokens_from_json(data: str) -> tuple[Token, ...]:
+    return tuple(Token(s, e, bool(w)) for s, e, w in json.loads(data))
+
+
+def _dumps(value: Any) -> str | None:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
+
+
+class Project:
+    """An open project file. Create with ``Project.create`` or ``Project.open``."""
+
+    def __init__(self, db: Database, path: Path) -> None:
+        self.db = db
+        self.path = path
+        self._scheme: Scheme | None = None
+
+    # -- opening -------------------------------------------------------------
+    @classmethod
+    def create(cls, path: str | Path, *, scheme: Scheme | None = None, language: str = "en") -> "Project":
+        """Create a new project file; refuses to overwrite an existing one."""
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path} already exists; open it, or choose another name")
+        if not path.parent.exists():
+            raise ProjectError(f"{path.parent} does not exist; create the folder first")
+        scheme = scheme or Scheme.default()
+        project = cls._connect(path)
+        with project.transaction():
+            project._set_info("scheme", json.dumps(scheme.to_dict(), ensure_ascii=False))
+            project._set_info("language", language)
+            project._set_info("created_at", now())
+        return project
+
+    @classmethod
+    def open(cls, path: str | Path) -> "Project":
+        """Open an existing project file, migrating it if it is older."""
+        path = Path(path)
+        if not path.is_file():
+            raise ProjectError(f"{path} does not exist; create it with `annotator init {path}`")
+        with open(path, "rb") as fh:
+            header = fh.read(16)
+        if header and header != b"SQLite format 3\x00":
+            raise ProjectError(f"{path} is not an annotator project (not an SQLite file)")
+        project = cls._connect(path)
+        tables = set(project.db.table_names())
+        if "project_info" not in tables:
+            project.close()
+            raise ProjectError(f"{path} is an SQLite file but not an annotator project")
+        return project
+
+    @classmethod
+    def _connect(cls, path: Path) -> "Project":
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        db = Database(conn)
+        try:
+            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            with db.ensure_autocommit_on():
+                db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA foreign_keys = ON")
+            db.execute("PRAGMA synchronous = NORMAL")
+            migrate(db, source=str(path))
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise ProjectError(f"{path} cannot be read as a project: {exc}") from None
+        except Exception:
+            conn.close()
+            raise
+        return cls(db, path)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> "Project":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator["Project"]:
+        """A write transaction; nested calls become savepoints."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    # -- project info --------------------------------------------------------
+    def _info(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM project_info WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def _set_info(self, key: str, value: str) -> None:
+        self.db.execute(
+            "INSERT INTO project_info (key, value) VALUES (?, ?) "
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )
+
+    @property
+    def scheme(self) -> Scheme:
+        if self._scheme is None:
+            raw = self._info("scheme")
+            if raw is None:
+                raise ProjectError(f"{self.path} has no scheme")
+            self._scheme = Scheme.from_dict(json.loads(raw), source=f"{self.path} (scheme)")
+        return self._scheme
+
+    def set_scheme(self, scheme: Scheme) -> None:
+        with self.transaction():
+            self._set_info("scheme", json.dumps(scheme.to_dict(), ensure_ascii=False))
+        self._scheme = scheme
+
+    def reload_scheme(self) -> Scheme:
+        self._scheme = None
+        return self.scheme
+
+    @property
+    def language(self) -> str:
+        return self._info("language") or "en"
+
+    # -- documents -----------------------------------------------------------
+    def add_document(
+        self, *, text: str, hash: str, title: str, tokens: Sequence[Token], meta: dict, source: str | None = None
+    ) -> tuple[int, bool]:
+        """Insert a document unless one with the same text hash exists.
+
+        Returns ``(document_id, created)``.
+        """
+        row = self.db.execute("SELECT id FROM documents WHERE hash = ?", [hash]).fetchone()
+        if row:
+            return row[0], False
+        cur = self.db.execute(
+            "INSERT INTO documents (hash, title, text, meta, tokens, source, added_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [hash, title, text, json.dumps(meta, ensure_ascii=False), tokens_to_json(tokens), source, now()],
+        )
+        return cur.lastrowid, True
+
+    def document(self, document_id: int) -> Document:
+        row = self.db.execute(
+            "SELECT id, hash, text, tokens, meta FROM documents WHERE id = ?", [document_id]
+        ).fetchone()
+        if row is None:
+            raise ProjectError(f"{self.path} has no document {document_id}")
+        return Document(row[0], row[1], row[2], tokens_from_json(row[3]), json.loads(row[4]))
+
+    def document_id(self, hash: str) -> int | None:
+        row = self.db.execute("SELECT id FROM documents WHERE hash = ?", [hash]).fetchone()
+        return row[0] if row else None
+
+    def _doc_filter(self, owner: str | None, status: str | None, search: str | None) -> tuple[str, list]:
+        where, params = [], []
+        if status is not None:
+            if status == "new":
+                where.append(
+                    "NOT EXISTS (SELECT 1 FROM annotation_sets s WHERE s.document_id = d.id "
+                    "AND s.owner = ? AND s.status != 'new')"
+                )
+                params.append(owner)
+            else:
+                where.append(
+                    "EXISTS (SELECT 1 FROM annotation_sets s WHERE s.document_id = d.id "
+                    "AND s.owner = ? AND s.status = ?)"
+                )
+                params.extend([owner, status])
+        if search:
+            where.append("d.id IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
+            params.append(fts_query(search))
+        return (" WHERE " + " AND ".join(where)) if where else "", params
+
+    def count_documents(self, *, owner: str | None = None, status: str | None = None, search: str | None = None) -> int:
+        """How many documents match; ``status`` is the status of ``owner``'s set."""
+        clause, params = self._doc_filter(owner, status, search)
+        return self.db.execute(f"SELECT count(*) FROM documents d{clause}", params).fetchone()[0]
+
+    def document_ids(
+        self,
+        *,
+        owner: str | None = None,
+        status: str | None = None,
+        search: str | None = None,
+        offset: int = 0,
+        limit: int = -1,
+    ) -> list[int]:
+        """Document ids in import order, filtered and paged in SQL."""
+        clause, params = self._doc_filter(owner, status, search)
+        sql = f"SELECT d.id FROM documents d{clause} ORDER BY d.id LIMIT ? OFFSET ?"
+        return [r[0] for r in self.db.execute(sql, params + [limit, offset])]
+
+    def queue_rows(self, document_ids: Sequence[int], owner: str) -> dict[int, dict[str, Any]]:
+        """Title, status, counts and last edit of ``owner``'s set per document id."""
+        if not document_ids:
+            return {}
+        marks = ",".join("?" * len(document_ids))
+        sql = f"""
+            SELECT d.id, d.title, s.status, s.updated_at,
+                   (SELECT count(*) FROM spans WHERE set_id = s.id),
+                   (SELECT count(*) FROM relations WHERE set_id = s.id)
+            FROM documents d
+            LEFT JOIN annotation_sets s ON s.document_id = d.id AND s.owner = ?
+            WHERE d.id IN ({marks})"""
+        out = {}
+        for doc_id, title, status, updated, n_spans, n_rels in self.db.execute(sql, [owner, *document_ids]):
+            out[doc_id] = {
+                "id": doc_id,
+                "title": title,
+                "status": status or "new",
+                "updated_at": updated,
+                "spans": n_spans if status else 0,
+                "relations": n_rels if status else 0,
+            }
+        return out
+
+    # -- annotation sets: reading -------------------------------------------
+    def set_row(self, document_id: int, owner: str) -> tuple | None:
+        return self.db.execute(
+            "SELECT id, status, updated_at, updated_by, seconds FROM annotation_sets "
+            "WHERE document_id = ? AND owner = ?",
+            [document_id, owner],
+        ).fetchone()
+
+    def annotation_set(self, document_id: int, owner: str) -> AnnotationSet | None:
+        """The set ``owner`` made for a document, or None when there is none."""
+        row = self.set_row(document_id, owner)
+        if row is None:
+            return None
+        set_id, status, updated_at, updated_by, seconds = row
+        aset = AnnotationSet(document_id, owner, status, updated_at=updated_at, updated_by=updated_by, seconds=seconds)
+        for sid, start, end, label, origin, score, frags, attrs in self.db.execute(
+            "SELECT id, start, end, label, origin, score, fragments, attrs FROM spans WHERE set_id = ?", [set_id]
+        ):
+            aset.spans[sid] = Span(
+                sid, start, end, label, origin, score,
+                tuple(tuple(f) for f in json.loads(frags)) if frags else (),
+                json.loads(attrs) if attrs else {},
+            )
+        for rid, head, child, label, origin, attrs in self.db.execute(
+            "SELECT id, head_id, child_id, label, origin, attrs FROM relations WHERE set_id = ?", [set_id]
+        ):
+            aset.relations[rid] = Relation(rid, head, child, label, origin, json.loads(attrs) if attrs else {})
+        return aset
+
+    def owners(self, document_id: int | None = None) -> list[str]:
+        """Owners of annotation sets, of one document or of the whole project."""
+        if document_id is None:
+            rows = self.db.execute("SELECT DISTINCT owner FROM annotation_sets ORDER BY owner")
+        else:
+            rows = self.db.execute(
+                "SELECT owner FROM annotation_sets WHERE document_id = ? ORDER BY owner", [document_id]
+            )
+        return [r[0] for r in rows]
+
+    def iter_sets(self, *, owner: str | None = None, statuses: Iterable[str] | None = None) -> Iterator[tuple[Document, AnnotationSet]]:
+        """Every (document, set) pair, by document id, filtered by owner and status."""
+        where, params = [], []
+        if owner is not None:
+            where.append("owner = ?")
+            params.append(owner)
+        if statuses is not None:
+            statuses = list(statuses)
+            where.append(f"status IN ({','.join('?' * len(statuses))})")
+            params.extend(statuses)
+        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        rows = self.db.execute(
+            f"SELECT document_id, owner FROM annotation_sets{clause} ORDER BY document_id, owner", params
+        ).fetchall()
+        for doc_id, set_owner in rows:
+            aset = self.annotation_set(doc_id, set_owner)
+            if aset is not None:
+                yield self.document(doc_id), aset
+
+    # -- annotation sets: writing -------------------------------------------
+    def _set_id(self, document_id: int, owner: str, *, create: bool, who: str | None = None) -> int:
+        row = self.set_row(document_id, owner)
+        if row is not None:
+            return row[0]
+        if not create:
+            raise ProjectError(f"document {document_id} has no set for {owner!r}")
+        cur = self.db.execute(
+            "INSERT INTO annotation_sets (document_id, owner, status, updated_at, updated_by) VALUES (?, ?, 'new', ?, ?)",
+            [document_id, owner, now(), who or owner],
+        )
+        return cur.lastrowid
+
+    def write_set(
+        self,
+        document_id: int,
+        owner: str,
+        spans: Iterable[Span],
+        relations: Iterable[Relation] = (),
+        *,
+        status: str | None = None,
+        who: str | None = None,
+    ) -> AnnotationSet:
+        """Replace a set's contents in bulk (import, pre-annotation, merge).
+
+        ``relations`` refer to ``spans`` by their (file-local) ids; the store
+        assigns new ids. Not journaled: it is not an undoable edit.
+        """
+        with self.transaction():
+            set_id = self._set_id(document_id, owner, create=True, who=who)
+            self.db.execute("DELETE FROM relations WHERE set_id = ?", [set_id])
+            self.db.execute("DELETE FROM spans WHERE set_id = ?", [set_id])
+            ids: dict[int, int] = {}
+            for span in spans:
+                cur = self.db.execute(
+                    "INSERT INTO spans (set_id, start, end, label, origin, score, fragments, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [set_id, span.start, span.end, span.label, span.origin, span.score,
+                     _dumps([list(f) for f in span.fragments]), _dumps(dict(span.attrs))],
+                )
+                ids[span.id] = cur.lastrowid
+            for rel in relations:
+                self.db.execute(
+                    "INSERT INTO relations (set_id, head_id, child_id, label, origin, attrs) VALUES (?, ?, ?, ?, ?, ?)",
+                    [set_id, ids[rel.head], ids[rel.child], rel.label, rel.origin, _dumps(dict(rel.attrs))],
+                )
+            fields = ["updated_at = ?", "updated_by = ?"]
+            params: list[Any] = [now(), who or owner]
+            if status is not None:
+                fields.append("status = ?")
+                params.append(status)
+            self.db.execute(f"UPDATE annotation_sets SET {', '.join(fields)} WHERE id = ?", [*params, set_id])
+        aset = self.annotation_set(document_id, owner)
+        assert aset is not None
+        return aset
+
+    def start_set(self, document_id: int, owner: str, *, copy_from: str | None = None) -> AnnotationSet:
+        """The owner's set for a document, created on first use as a copy of
+        the suggestions in ``copy_from`` (a ``model:<name>`` set) when given."""
+        existing = self.annotation_set(document_id, owner)
+        if existing is not None:
+            return existing
+        source = self.annotation_set(document_id, copy_from) if copy_from else None
+        if source is None:
+            with self.transaction():
+                self._set_id(document_id, owner, create=True)
+            aset = self.annotation_set(document_id, owner)
+            assert aset is not None
+            return aset
+        return self.write_set(
+            document_id, owner, source.sorted_spans(), source.sorted_relations(), status="new", who=owner
+        )
+
+    def apply(self, document_id: int, owner: str, edit: Edit, *, who: str | None = None, action: str = "do") -> Edit:
+        """Apply an edit to a set and journal it, in one transaction.
+
+        ``action`` is ``do`` for a new edit, ``undo``/``redo`` when the edit is
+        the inverse/replay of a journaled one. Raises ``EditConflictError``
+        when the set no longer matches what the edit expects (another window
+        changed it); the file is then unchanged. Returns the applied edit with
+        the ids the store assigned.
+        """
+        if is_suggestion_owner(owner):
+            raise ProjectError(f"{owner!r} holds read-only suggestions; edit your own set instead")
+        who = who or owner
+        with self.transaction():
+            set_id = self._set_id(document_id, owner, create=True, who=who)
+            applied = edit.apply(_SetWriter(self.db, set_id))
+            self.db.execute(
+                "INSERT INTO journal (set_id, action, edit, who, at) VALUES (?, ?, ?, ?, ?)",
+                [set_id, action, json.dumps(applied.to_dict(), ensure_ascii=False), who, now()],
+            )
+            self.db.execute(
+                "UPDATE annotation_sets SET updated_at = ?, updated_by = ?, "
+                "status = CASE WHEN status = 'new' THEN 'in_progress' ELSE status END WHERE id = ?",
+                [now(), who, set_id],
+            )
+        return applied
+
+    def add_time(self, document_id: int, owner: str, seconds: float) -> None:
+        """Add time spent on a set (the labeling window reports it)."""
+        with self.transaction():
+            set_id = self._set_id(document_id, owner, create=True)
+            self.db.execute("UPDATE annotation_sets SET seconds = seconds + ? WHERE id = ?", [seconds, set_id])
+
+    def history(self, document_id: int, owner: str) -> tuple[list[Edit], list[Edit]]:
+        """The journaled edits that can still be undone and redone.
+
+        Replays the journal's do/undo/redo actions: returns ``(undo, redo)``,
+        each oldest first; undo the last of ``undo`` first.
+        """
+        row = self.set_row(document_id, owner)
+        if row is None:
+            return [], []
+        done: list[Edit] = []
+        undone: list[Edit] = []
+        for action, raw in self.db.execute(
+            "SELECT action, edit FROM journal WHERE set_id = ? ORDER BY id", [row[0]]
+        ):
+            edit = edit_from_dict(json.loads(raw))
+            if action == "do":
+                done.append(edit)
+                undone.clear()
+            elif action == "undo" and done:
+                undone.append(done.pop())
+            elif action == "redo" and undone:
+                done.append(undone.pop())
+        return done, undone
+
+    # -- summaries -----------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        """Counts of documents, sets by owner and status, spans and relations by label."""
+        q = self.db.execute
+        sets: dict[str, dict[str, int]] = {}
+        for owner, status, n in q("SELECT owner, status, count(*) FROM annotation_sets GROUP BY owner, status ORDER BY owner, status"):
+            sets.setdefault(owner, {})[status] = n
+        return {
+            "documents": q("SELECT count(*) FROM documents").fetchone()[0],
+            "sets": sets,
+            "spans": dict(q("SELECT label, count(*) FROM spans GROUP BY label ORDER BY label").fetchall()),
+            "relations": dict(q("SELECT label, count(*) FROM relations GROUP BY label ORDER BY label").fetchall()),
+        }
+
+
+def fts_query(text: str) -> str:
+    """Turn free text into an FTS5 query of quoted terms (prefix match on the last)."""
+    terms = [t.replace('"', '""') for t in text.split() if t]
+    if not terms:
+        return '""'
+    quoted = [f'"{t}"' for t in terms]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+class _SetWriter:
+    """Edit target that writes one set's rows, checking each row is as the
+    edit expects so that concurrent edits conflict loudly instead of silently."""
+
+    def __init__(self, db: Database, set_id: int) -> None:
+        self.db = db
+        self.set_id = set_id
+
+    def _span_row(self, span_id: int) -> Span | None:
+        row = self.db.execute(
+            "SELECT id, start, end, label, origin, score, fragments, attrs FROM spans WHERE id = ? AND set_id = ?",
+            [span_id, self.set_id],
+        ).fetchone()
+        if row is None:
+            return None
+        sid, start, end, label, origin, score, frags, attrs = row
+        return Span(sid, start, end, label, origin, score,
+                    tuple(tuple(f) for f in json.loads(frags)) if frags else (),
+                    json.loads(attrs) if attrs else {})
+
+    def insert_span(self, span: Span) -> Span:
+        values = [self.set_id, span.start, span.end, span.label, span.origin, span.score,
+                  _dumps([list(f) for f in span.fragments]), _dumps(dict(span.attrs))]
+        cols = "set_id, start, end, label, origin, score, fragments, attrs"
+        if span.id > 0:
+            if self.db.execute("SELECT 1 FROM spans WHERE id = ?", [span.id]).fetchone():
+                raise EditConflictError(f"span {span.id} already exists; the document changed elsewhere")
+            self.db.execute(f"INSERT INTO spans (id, {cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [span.id, *values])
+            return span
+        cur = self.db.execute(f"INSERT INTO spans ({cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
+        return replace(span, id=cur.lastrowid)
+
+    def remove_span(self, span_id: int) -> None:
+        if self.db.execute("SELECT 1 FROM relations WHERE head_id = ? OR child_id = ?", [span_id, span_id]).fetchone():
+            raise EditConflictError(f"span {span_id} has relations the edit did not expect")
+        cur = self.db.execute("DELETE FROM spans WHERE id = ? AND set_id = ?", [span_id, self.set_id])
+        if cur.rowcount != 1:
+            raise EditConflictError(f"span {span_id} no longer exists; the document changed elsewhere")
+
+    def replace_span(self, span: Span) -> None:
+        if self._span_row(span.id) is None:
+            raise EditConflictError(f"span {span.id} no longer exists; the document changed elsewhere")
+        self.db.execute(
+            "UPDATE spans SET start = ?, end = ?, label = ?, origin = ?, score = ?, fragments = ?, attrs = ? WHERE id = ?",
+            [span.start, span.end, span.label, span.origin, span.score,
+             _dumps([list(f) for f in span.fragments]), _dumps(dict(span.attrs)), span.id],
+        )
+
+    def insert_relation(self, relation: Relation) -> Relation:
+        for sid in (relation.head, relation.child):
+            if self._span_row(sid) is None:
+                raise EditConflictError(f"span {sid} no longer exists; the document changed elsewhere")
+        values = [self.set_id, relation.head, relation.child, relation.label, relation.origin, _dumps(dict(relation.attrs))]
+        cols = "set_id, head_id, child_id, label, origin, attrs"
+        if relation.id > 0:
+            if self.db.execute("SELECT 1 FROM relations WHERE id = ?", [relation.id]).fetchone():
+                raise EditConflictError(f"relation {relation.id} already exists; the document changed elsewhere")
+            self.db.execute(f"INSERT INTO relations (id, {cols}) VALUES (?, ?, ?, ?, ?, ?, ?)", [relation.id, *values])
+            return relation
+        cur = self.db.execute(f"INSERT INTO relations ({cols}) VALUES (?, ?, ?, ?, ?, ?)", values)
+        return replace(relation, id=cur.lastrowid)
+
+    def remove_relation(self, relation_id: int) -> None:
+        cur = self.db.execute("DELETE FROM relations WHERE id = ? AND set_id = ?", [relation_id, self.set_id])
+        if cur.rowcount != 1:
+            raise EditConflictError(f"relation {relation_id} no longer exists; the document changed elsewhere")
+
+    def replace_relation(self, relation: Relation) -> None:
+        cur = self.db.execute(
+            "UPDATE relations SET head_id = ?, child_id = ?, label = ?, origin = ?, attrs = ? WHERE id = ? AND set_id = ?",
+            [relation.head, relation.child, relation.label, relation.origin, _dumps(dict(relation.attrs)), relation.id, self.set_id],
+        )
+        if cur.rowcount != 1:
+            raise EditConflictError(f"relation {relation.id} no longer exists; the document changed elsewhere")
+
+    def change_status(self, status: str) -> None:
+        self.db.execute("UPDATE annotation_sets SET status = ? WHERE id = ?", [status, self.set_id])
