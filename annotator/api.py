@@ -13,9 +13,10 @@ from typing import Any
 from .core.scheme import Scheme
 from .ops.exporting import export
 from .ops.importing import ImportReport, import_files
+from .ops.training import train_model
 from .store.project import Project
 
-__all__ = ["init_project", "open_project", "import_files", "export", "stats", "ImportReport", "Project", "Scheme"]
+__all__ = ["init_project", "open_project", "import_files", "export", "stats", "train_model", "ImportReport", "Project", "Scheme"]
 
 
 def init_project(path: str | Path, *, scheme: str | Path | Scheme | None = None, language: str = "en") -> Project:

@@ -128,6 +128,21 @@ def stats(project: Path, as_json: bool) -> None:
 
 
 @cli.command()
+@click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("output", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--set", "owner", default="", help="Whose annotations to learn from (default: gold if any, else every annotator).")
+@click.option("--dev", type=float, default=0.2, show_default=True, help="Fraction of documents held out for evaluation.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--max-epochs", type=int, help="Stop after this many epochs.")
+@click.option("--max-steps", type=int, help="Stop after this many steps.")
+def train(project: Path, output: Path, owner: str, dev: float, seed: int, max_epochs: int | None, max_steps: int | None) -> None:
+    """Train a spaCy NER model on PROJECT's finished annotations into OUTPUT."""
+    with api.open_project(project) as proj:
+        best = api.train_model(proj, output, owner=owner, dev=dev, seed=seed, max_epochs=max_epochs, max_steps=max_steps, verbose=True)
+    click.echo(f"Model saved to {best}; pre-annotate with: annotator import PROJECT FILES --preannotate {best}")
+
+
+@cli.command()
 def formats() -> None:
     """List the import and export formats."""
     from .formats import registry

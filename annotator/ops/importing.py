@@ -7,13 +7,13 @@ line and reason.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from ..core.errors import InputError, InvalidAnnotationError
-from ..core.model import MODEL_PREFIX, Problem, Record, SetData, Span, Token, text_hash
+from ..core.errors import InputError
+from ..core.model import MODEL_PREFIX, Problem, Record, SetData, Token, text_hash
 from ..core.scheme import Scheme
 from ..core.validate import TokenIndex, relation_problems, span_problems
 from ..formats import registry
@@ -74,6 +74,15 @@ def estimate_records(path: Path) -> int | None:
     return None
 
 
+def model_name(preannotate: str) -> str:
+    """The short name of a pre-annotator: ``rules``, a package name, or a model
+    folder's name (its parent's for spaCy's ``model-best``/``model-last``)."""
+    path = Path(preannotate)
+    if path.name in ("model-best", "model-last") and path.parent.name:
+        return path.parent.name
+    return path.name
+
+
 def read_sources(sources: Iterable[Path], fmt: str | None) -> Iterator[Record | Problem]:
     for source in sources:
         source = Path(source)
@@ -122,7 +131,7 @@ def import_files(
         counts = [estimate_records(p) if p.exists() else 0 for p in paths]
         total = None if any(c is None for c in counts) else sum(c or 0 for c in counts)
     nlp = load_pipeline(preannotate or "none", language=project.language)
-    model_owner = None if preannotate in (None, "none", "blank") else MODEL_PREFIX + Path(preannotate).name
+    model_owner = None if preannotate in (None, "none", "blank") else MODEL_PREFIX + model_name(preannotate)
     origin = "rule" if preannotate == "rules" else "model"
     state = _SchemeState(project.scheme, add_labels)
     records = read_sources(paths, format)

@@ -23,8 +23,11 @@ from ..core.errors import EditConflictError, ProjectError
 from ..core.model import AnnotationSet, Document, Relation, Span, Token, is_suggestion_owner
 from ..core.scheme import Scheme
 from .migrations import migrate
+from .migrations import SCHEMA_VERSION, current_version
 
 BUSY_TIMEOUT_MS = 10_000
+# Ids per ``IN (...)`` list in bulk reads, well under SQLite's variable limit.
+ID_CHUNK = 500
 
 
 def now() -> str:
@@ -86,12 +89,19 @@ class Project:
             header = fh.read(16)
         if header and header != b"SQLite format 3\x00":
             raise ProjectError(f"{path} is not an annotator project (not an SQLite file)")
-        project = cls._connect(path)
-        tables = set(project.db.table_names())
+        if not header:
+            raise ProjectError(f"{path} is empty, not an annotator project")
+        try:
+            probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                tables = {r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            finally:
+                probe.close()
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(f"{path} cannot be read as a project: {exc}") from None
         if "project_info" not in tables:
-            project.close()
             raise ProjectError(f"{path} is an SQLite file but not an annotator project")
-        return project
+        return cls._connect(path)
 
     @classmethod
     def _connect(cls, path: Path) -> "Project":

@@ -1,0 +1,319 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from annotator import api
+from annotator.cli import cli
+from annotator.core.errors import InputError
+from annotator.core.scheme import Scheme
+from tests.conftest import SEED, table_dump
+
+GPE_IN_SEED = ["U.S.", "U.S.", "U.S.", "United States", "U.S.", "Wisconsin", "Ohio", "Texas", "Virginia", "Indiana"]
+
+
+def texts(project, doc_id, owner, label=None):
+    aset = project.annotation_set(doc_id, owner)
+    doc = project.document(doc_id)
+    return [doc.text[s.start : s.end] for s in aset.sorted_spans() if label is None or s.label == label]
+
+
+def test_seed_article_is_preannotated_by_rules(make_project):
+    project = make_project()
+    report = api.import_files(project, [SEED])
+    assert (report.records, report.documents_added) == (1, 1)
+    doc_id = project.document_ids()[0]
+    assert project.owners(doc_id) == ["model:rules"]
+    assert texts(project, doc_id, "model:rules", "MONEY") == ["$5 billion", "$1 billion to $5 billion"]
+    orgs = set(texts(project, doc_id, "model:rules", "ORG"))
+    assert {"Foxconn", "OpenAI"} <= orgs
+    assert set(texts(project, doc_id, "model:rules", "GPE")) >= {"U.S.", "Wisconsin", "Ohio", "Texas", "Virginia", "Indiana"}
+    spans = project.annotation_set(doc_id, "model:rules").spans.values()
+    assert {s.origin for s in spans} == {"rule"}
+
+
+def test_reimporting_the_same_text_is_a_no_op(make_project, tmp_path):
+    project = make_project()
+    api.import_files(project, [SEED])
+    before = table_dump(project.path)
+    report = api.import_files(project, [SEED])
+    assert (report.documents_added, report.duplicates) == (0, 1)
+    assert table_dump(project.path) == before
+
+
+def test_docbin_export_loads_in_spacy_with_the_same_entities(make_project, tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
+    project = make_project()
+    api.import_files(project, [SEED])
+    doc_id = project.document_ids()[0]
+    aset = project.annotation_set(doc_id, "model:rules")
+    out = tmp_path / "seed.spacy"
+    reports = api.export(project, out, format="spacy", owner="model:rules")
+    assert reports["all"].documents == 1
+    (doc,) = DocBin().from_disk(out).get_docs(spacy.blank("en").vocab)
+    text = project.document(doc_id).text
+    assert doc.text == text
+    expected = sorted((s.start, s.end, s.label) for s in aset.spans.values())
+    assert sorted((s.start_char, s.end_char, s.label_) for s in doc.spans["sc"]) == expected
+    ents = [(e.text, e.label_) for e in doc.ents if e.label_ == "MONEY"]
+    assert ents == [("$5 billion", "MONEY"), ("$1 billion to $5 billion", "MONEY")]
+
+
+BAD_RECORDS = [
+    ('{"text": "Foxconn invests.", "spans": [{"start": 0, "end": 7, "label": "ORG"}]}\n{"text": broken\n', 2, "not valid JSON"),
+    (b'{"text": "Foxconn invests."}\n{"text": "caf\xe9"}\n', 2, "not valid UTF-8"),
+    ('{"text": "   "}\n', 1, "empty text"),
+    ('{"text": "Foxconn invests.", "spans": [{"start": 8, "end": 40, "label": "ORG"}]}\n', 1, "offsets outside the text"),
+    ('{"text": "Foxconn invests.", "spans": [{"start": 0, "end": 4, "label": "ORG"}]}\n', 1, "token boundaries"),
+    ('{"text": "Foxconn invests.", "spans": [{"start": 0, "end": 7, "label": "COMPANY"}]}\n', 1, "COMPANY"),
+    ('{"text": "Foxconn invests.", "answer": "maybe"}\n', 1, "unknown answer"),
+]
+
+
+@pytest.mark.parametrize("content, line, reason", BAD_RECORDS, ids=[r[2] for r in BAD_RECORDS])
+def test_bad_input_names_file_and_line_and_changes_nothing(make_project, tmp_path, content, line, reason):
+    project = make_project()
+    api.import_files(project, [SEED], preannotate="none")
+    before = table_dump(project.path)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    with pytest.raises(InputError) as info:
+        api.import_files(project, [bad], preannotate="none")
+    assert info.value.source == f"{bad}:{line}"
+    assert reason in info.value.reason
+    assert table_dump(project.path) == before
+
+
+def test_cli_reports_bad_input_and_exits_non_zero(make_project, tmp_path):
+    project = make_project()
+    project.close()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "ok"}\n{"nope": 1}\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["import", str(project.path), str(bad), "--preannotate", "none"])
+    assert result.exit_code == 1
+    assert f"{bad}:2: missing \"text\" string" in result.output
+
+
+def test_skip_invalid_imports_the_good_records_and_lists_the_rest(make_project, tmp_path):
+    project = make_project()
+    bad = tmp_path / "mixed.jsonl"
+    bad.write_text(
+        '{"text": "Foxconn invests in Ohio.", "spans": [{"start": 0, "end": 7, "label": "ORG"}]}\n'
+        '{"text": ""}\n'
+        '{"text": "Apple buys.", "spans": [{"start": 0, "end": 5, "label": "FRUIT"}]}\n'
+        '{"text": "Nvidia grows."}\n',
+        encoding="utf-8",
+    )
+    report = api.import_files(project, [bad], preannotate="none", skip_invalid=True)
+    assert [(p.source, p.reason) for p in report.rejected] == [
+        (f"{bad}:2", "empty text"),
+        (f"{bad}:3", "span 'FRUIT' [0, 5): label 'FRUIT' is not in the scheme"),
+    ]
+    assert report.documents_added == 2
+    assert project.stats()["spans"] == {"ORG": 1}
+
+
+def test_unknown_labels_are_listed_or_added(make_project, corpora):
+    project = make_project()
+    source = corpora / "prodigy" / "news_headlines_ner.jsonl"
+    with pytest.raises(InputError, match="LOCATION, PERSON"):
+        api.import_files(project, [source], preannotate="none")
+    report = api.import_files(project, [source], preannotate="none", add_labels=True)
+    assert report.labels_added == ["LOCATION"]
+    assert project.reload_scheme().label("LOCATION") is not None
+
+
+def test_prodigy_file_imports_with_exact_counts(make_project, corpora):
+    project = make_project()
+    report = api.import_files(project, [corpora / "prodigy" / "news_headlines_ner.jsonl"], preannotate="none", add_labels=True)
+    assert (report.records, report.documents_added, report.spans) == (373, 373, 303)
+    stats = project.stats()
+    assert stats["sets"] == {"import": {"done": 372, "ignored": 1}}
+    assert stats["spans"] == {"LOCATION": 121, "ORG": 136, "PERSON": 38, "PRODUCT": 8}
+
+
+def test_jsonl_round_trip_gives_the_same_records(make_project, corpora, tmp_path):
+    first = make_project("a.annotator")
+    api.import_files(first, [corpora / "prodigy" / "news_headlines_ner.jsonl"], preannotate="none", add_labels=True, annotator="alice")
+    out1 = tmp_path / "one.jsonl"
+    api.export(first, out1, status="all")
+    second = make_project("b.annotator", scheme=first.scheme)
+    api.import_files(second, [out1], preannotate="none")
+    out2 = tmp_path / "two.jsonl"
+    api.export(second, out2, status="all")
+    one = out1.read_text(encoding="utf-8").splitlines()
+    assert len(one) == 373
+    assert one == out2.read_text(encoding="utf-8").splitlines()
+    task = json.loads(one[0])
+    assert task["spans"] == [
+        {"start": 0, "end": 4, "token_start": 0, "token_end": 0, "label": "ORG"},
+        {"start": 15, "end": 29, "token_start": 4, "token_end": 5, "label": "LOCATION"},
+    ]
+    assert (task["answer"], task["_annotator_id"]) == ("accept", "alice")
+    assert sum(json.loads(l)["answer"] == "ignore" for l in one) == 1
+
+
+def test_relations_export_in_prodigy_shape(make_project, tmp_path):
+    project = make_project()
+    src = tmp_path / "rel.jsonl"
+    src.write_text(json.dumps({
+        "text": "Foxconn will invest $5 billion in Ohio.",
+        "spans": [{"start": 13, "end": 19, "label": "INVESTMENT"}, {"start": 20, "end": 30, "label": "MONEY"}],
+        "relations": [{"head_span": {"start": 13, "end": 19, "label": "INVESTMENT"}, "child_span": {"start": 20, "end": 30, "label": "MONEY"}, "label": "amount"}],
+        "_annotator_id": "bob",
+    }) + "\n", encoding="utf-8")
+    api.import_files(project, [src], preannotate="none")
+    out = tmp_path / "out.jsonl"
+    api.export(project, out)
+    task = json.loads(out.read_text(encoding="utf-8"))
+    assert task["relations"] == [{
+        "head": 2, "child": 4,
+        "head_span": {"start": 13, "end": 19, "token_start": 2, "token_end": 2, "label": "INVESTMENT"},
+        "child_span": {"start": 20, "end": 30, "token_start": 3, "token_end": 4, "label": "MONEY"},
+        "label": "amount",
+    }]
+    assert [t["text"] for t in task["tokens"]] == ["Foxconn", "will", "invest", "$", "5", "billion", "in", "Ohio", "."]
+    assert task["_annotator_id"] == "bob"
+
+
+def test_csv_and_txt_folder_import(make_project, tmp_path):
+    project = make_project()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "b.txt").write_text("Second article.", encoding="utf-8")
+    (tmp_path / "docs" / "a.txt").write_text("First article.", encoding="utf-8")
+    table = tmp_path / "t.csv"
+    table.write_text('text,url\n"Third, with a comma.",http://x\nFirst article.,\n', encoding="utf-8")
+    report = api.import_files(project, [tmp_path / "docs", table], preannotate="none")
+    assert (report.records, report.documents_added, report.duplicates) == (4, 3, 1)
+    docs = [project.document(i) for i in project.document_ids()]
+    assert [d.text for d in docs] == ["First article.", "Second article.", "Third, with a comma."]
+    assert docs[2].meta == {"url": "http://x"}
+
+
+def test_split_is_by_document_and_deterministic(make_project, corpora, tmp_path):
+    project = make_project()
+    api.import_files(project, [corpora / "prodigy" / "news_headlines_ner.jsonl"], preannotate="none", add_labels=True)
+    a = api.export(project, tmp_path / "a", format="jsonl", split=0.25, seed=7)
+    b = api.export(project, tmp_path / "b", format="jsonl", split=0.25, seed=7)
+    assert (a["train"].documents, a["dev"].documents) == (279, 93)
+    assert (tmp_path / "a" / "dev.jsonl").read_text() == (tmp_path / "b" / "dev.jsonl").read_text()
+
+
+def test_stats_json(make_project, corpora):
+    project = make_project()
+    project.close()
+    runner = CliRunner()
+    runner.invoke(cli, ["import", str(project.path), str(corpora / "prodigy" / "news_headlines_ner.jsonl"), "--preannotate", "none", "--add-labels"])
+    result = runner.invoke(cli, ["stats", str(project.path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["documents"] == 373 and data["spans"]["ORG"] == 136
+
+
+TRAIN_CONFIG = """
+[paths]
+train = null
+dev = null
+[system]
+seed = 0
+[nlp]
+lang = "en"
+pipeline = ["tok2vec","ner"]
+batch_size = 64
+[components]
+[components.tok2vec]
+factory = "tok2vec"
+[components.tok2vec.model]
+@architectures = "spacy.HashEmbedCNN.v2"
+width = 32
+depth = 1
+embed_size = 500
+window_size = 1
+maxout_pieces = 2
+subword_features = true
+pretrained_vectors = null
+[components.ner]
+factory = "ner"
+[components.ner.model]
+@architectures = "spacy.TransitionBasedParser.v2"
+state_type = "ner"
+extra_state_tokens = false
+hidden_width = 32
+maxout_pieces = 2
+use_upper = true
+nO = null
+[components.ner.model.tok2vec]
+@architectures = "spacy.Tok2VecListener.v1"
+width = 32
+upstream = "tok2vec"
+[corpora]
+[corpora.train]
+@readers = "spacy.Corpus.v1"
+path = ${paths.train}
+[corpora.dev]
+@readers = "spacy.Corpus.v1"
+path = ${paths.dev}
+[training]
+dev_corpus = "corpora.dev"
+train_corpus = "corpora.train"
+max_epochs = 1
+max_steps = 30
+eval_frequency = 15
+[training.optimizer]
+@optimizers = "Adam.v1"
+[training.batcher]
+@batchers = "spacy.batch_by_words.v1"
+size = 500
+[initialize]
+"""
+
+
+@pytest.mark.slow
+def test_exported_docbin_trains_with_spacy_train(make_project, corpora, tmp_path):
+    project = make_project()
+    api.import_files(project, [corpora / "prodigy" / "news_headlines_ner.jsonl"], preannotate="none", add_labels=True)
+    reports = api.export(project, tmp_path / "corpus", format="spacy", split=0.2, seed=1)
+    assert reports["train"].documents == 298
+    config = tmp_path / "config.cfg"
+    config.write_text(TRAIN_CONFIG, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "spacy", "train", str(config), "--output", str(tmp_path / "model"),
+         "--paths.train", str(tmp_path / "corpus" / "train.spacy"), "--paths.dev", str(tmp_path / "corpus" / "dev.spacy")],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert (tmp_path / "model" / "model-last" / "meta.json").is_file()
+    meta = json.loads((tmp_path / "model" / "model-last" / "meta.json").read_text())
+    assert sorted(meta["labels"]["ner"]) == ["LOCATION", "ORG", "PERSON", "PRODUCT"]
+
+
+@pytest.mark.slow
+def test_train_then_preannotate_with_the_trained_model(make_project, corpora, tmp_path):
+    project = make_project()
+    api.import_files(project, [corpora / "prodigy" / "news_headlines_ner.jsonl"], preannotate="none", add_labels=True)
+    best = api.train_model(project, tmp_path / "news-model", max_steps=20, seed=1)
+    assert best == tmp_path / "news-model" / "model-best"
+    fresh = make_project("fresh.annotator")
+    article = tmp_path / "a.txt"
+    article.write_text("Apple and Google meet in London.", encoding="utf-8")
+    report = api.import_files(fresh, [article], preannotate=str(best))
+    doc_id = fresh.document_ids()[0]
+    assert fresh.owners(doc_id) == ["model:news-model"]
+    labels = {s.label for s in fresh.annotation_set(doc_id, "model:news-model").spans.values()}
+    assert labels <= {"LOCATION", "ORG", "PERSON", "PRODUCT"}
+    assert report.suggestions == len(fresh.annotation_set(doc_id, "model:news-model").spans)
+
+
+def test_unknown_preannotator_lists_the_choices(make_project):
+    from annotator.core.errors import PipelineError
+
+    project = make_project()
+    with pytest.raises(PipelineError, match="no pre-annotator 'nosuchmodel': use one of rules, none"):
+        api.import_files(project, [SEED], preannotate="nosuchmodel")
