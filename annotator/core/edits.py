@@ -225,13 +225,9 @@ def replace_contents(aset: AnnotationSet, spans: list[Span], relations: list[Rel
     ``relations`` refer to the ids of ``spans``; new ids are assigned by the
     target, so the relations are re-pointed while the edit is applied.
     """
-    removals = tuple(delete_span(aset, s.id) for s in aset.sorted_spans())
-    orphans = tuple(
-        DeleteRelation(r)
-        for r in aset.sorted_relations()
-        if r.head not in aset.spans or r.child not in aset.spans
-    )
-    return Batch(orphans + removals + (_AddContents(tuple(spans), tuple(relations)),), "replace")
+    unlink = tuple(DeleteRelation(r) for r in aset.sorted_relations())
+    removals = tuple(DeleteSpan(s) for s in aset.sorted_spans())
+    return Batch(unlink + removals + (_AddContents(tuple(spans), tuple(relations)),), "replace")
 
 
 @dataclass(frozen=True)
