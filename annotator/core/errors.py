@@ -77,3 +77,15 @@ class AgreementError(AnnotatorError):
     """Agreement cannot be computed for the annotators asked for."""
 
     code = "E070"
+
+
+class TrainingDataError(AnnotatorError):
+    """The project has too little finished data to train a model."""
+
+    code = "E080"
+
+
+class ExportError(AnnotatorError):
+    """An export cannot be written as asked (bad filter, split or target)."""
+
+    code = "E090"

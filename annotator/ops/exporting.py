@@ -5,7 +5,7 @@ import random
 from pathlib import Path
 from typing import Iterator
 
-from ..core.errors import AnnotatorError
+from ..core.errors import ExportError
 from ..core.model import GOLD, AnnotationSet, Document, is_suggestion_owner
 from ..formats import registry
 from ..formats.registry import WriteReport
@@ -15,10 +15,6 @@ STATUS_FILTERS = {
     "done": ("done", "reviewed"),
     "all": None,
 }
-
-
-class ExportError(AnnotatorError):
-    code = "E070"
 
 
 def default_owner(project: Project) -> str | None:

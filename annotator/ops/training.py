@@ -3,13 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..core.errors import AnnotatorError
+from ..core.errors import TrainingDataError
 from ..store.project import Project
 from .exporting import export
-
-
-class TrainingDataError(AnnotatorError):
-    code = "E080"
 
 
 def train_model(
