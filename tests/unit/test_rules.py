@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.util import filter_spans
+
+from annotator.core.errors import PipelineError
+from annotator.nlp.money import WINDOW, money_patterns
+from annotator.nlp.rules import PATTERNS_DIR, SPANS_KEY, load_patterns, make_rules_pipeline
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE = ROOT / "resources" / "sample" / "foxconn-openai-partnership.txt"
+SHARED_SEED = ROOT.parent / "shared" / "corpora" / "seed" / "foxconn-openai-partnership.txt"
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return make_rules_pipeline()
+
+
+@pytest.fixture(scope="module")
+def seed(nlp):
+    return nlp(SAMPLE.read_text(encoding="utf-8"))
+
+
+def spans_of(doc, label=None):
+    return [(s.text, s.label_) for s in doc.spans[SPANS_KEY] if label is None or s.label_ == label]
+
+
+# -- the seed article -------------------------------------------------------
+
+
+def test_sample_is_a_verbatim_copy_of_the_seed_article():
+    assert SAMPLE.read_bytes() == SHARED_SEED.read_bytes()
+
+
+def test_seed_entities(seed):
+    found = set(spans_of(seed))
+    assert {
+        ("Foxconn", "ORG"),
+        ("OpenAI", "ORG"),
+        ("$5 billion", "MONEY"),
+        ("$1 billion to $5 billion", "MONEY"),
+        ("Wisconsin", "GPE"),
+        ("Ohio", "GPE"),
+        ("Texas", "GPE"),
+        ("Virginia", "GPE"),
+        ("Indiana", "GPE"),
+        ("U.S.", "GPE"),
+    } <= found
+
+
+def test_seed_money_spans_exactly(seed):
+    money = [(s.text, s.start_char, s.end_char) for s in seed.spans[SPANS_KEY] if s.label_ == "MONEY"]
+    assert money == [("$5 billion", 185, 195), ("$1 billion to $5 billion", 502, 526)]
+
+
+def test_seed_gpe_spans_in_order(seed):
+    assert [text for text, _ in spans_of(seed, "GPE")] == [
+        "U.S.", "U.S.", "America", "United States", "U.S.",
+        "Wisconsin", "Ohio", "Texas", "Virginia", "Indiana", "US", "America",
+    ]
+
+
+def test_seed_other_labels(seed):
+    assert spans_of(seed, "ORG") == [
+        ("Foxconn", "ORG"), ("OpenAI", "ORG"), ("Foxconn", "ORG"), ("OpenAI", "ORG"),
+        ("Hon Hai Precision Industry Co.", "ORG"), ("Foxconn", "ORG"), ("Nvidia", "ORG"),
+        ("OpenAI", "ORG"), ("Foxconn", "ORG"), ("OpenAI", "ORG"), ("Foxconn", "ORG"),
+        ("Apple", "ORG"), ("Bloomberg", "ORG"), ("OpenAI", "ORG"), ("Nvidia", "ORG"),
+        ("Broadcom", "ORG"), ("Advanced Micro Devices", "ORG"), ("Foxconn", "ORG"),
+        ("OpenAI", "ORG"), ("Foxconn", "ORG"), ("Bloomberg Television", "ORG"), ("OpenAI", "ORG"),
+    ]
+    assert spans_of(seed, "DATE") == [("Friday", "DATE"), ("recent months", "DATE")]
+    assert spans_of(seed, "PRODUCT") == [("iPhones", "PRODUCT")]
+
+
+def test_seed_multibillion_dollar_is_not_money(seed):
+    start = seed.text.index("multibillion-dollar")
+    end = start + len("multibillion-dollar")
+    assert [s.text for s in seed.spans[SPANS_KEY] if s.start_char < end and start < s.end_char] == []
+
+
+def test_seed_ents_are_the_longest_non_overlapping_spans(seed):
+    group = list(seed.spans[SPANS_KEY])
+    assert len(group) == 39
+    assert list(seed.ents) == filter_spans(group)
+
+
+def test_pipe_gives_the_same_spans_as_call(nlp, seed):
+    piped = list(nlp.pipe([SAMPLE.read_text(encoding="utf-8")] * 3, batch_size=2))
+    expected = [(s.start_char, s.end_char, s.label_) for s in seed.spans[SPANS_KEY]]
+    for doc in piped:
+        assert [(s.start_char, s.end_char, s.label_) for s in doc.spans[SPANS_KEY]] == expected
+
+
+# -- MONEY ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Foxconn will invest $5 billion in Ohio.", ["$5 billion"]),
+        ("It would spend $1 billion to $5 billion there.", ["$1 billion to $5 billion"]),
+        ("The start-up raised $1.2bn.", ["$1.2bn"]),
+        ("Siemens committed €300 million to the plant.", ["€300 million"]),
+        ("They paid 5 billion dollars for it.", ["5 billion dollars"]),
+        ("The fund put USD 40m into it.", ["USD 40m"]),
+        ("The grant was $700,000.", ["$700,000"]),
+        ("It struck multibillion-dollar deals.", []),
+        ("It struck multi-billion dollar deals.", []),
+        ("A $5-billion plan.", ["$5-billion"]),
+        ("A $1-5 billion plan.", ["$1-5 billion"]),
+        ("A $1–$5 billion plan.", ["$1–$5 billion"]),
+        ("It raised US$5bn and A$2bn.", ["US$5bn", "A$2bn"]),
+        ("It will spend Rs 500 crore.", ["Rs 500 crore"]),
+        ("They earned 40 million USD.", ["40 million USD"]),
+        ("A deal worth five billion U.S. dollars.", ["five billion U.S. dollars"]),
+        ("A bond of 10 million Hong Kong dollars.", ["10 million Hong Kong dollars"]),
+        ("It cost 5 million pounds.", ["5 million pounds"]),
+        ("It carried 300 pounds of steel.", []),
+        ("Between 1 and 3 won prizes.", []),
+        ("The price was $2000 in 2007.", ["$2000"]),
+    ],
+)
+def test_money_forms(nlp, text, expected):
+    assert [t for t, _ in spans_of(nlp(text), "MONEY")] == expected
+
+
+def test_a_year_inside_money_is_not_a_date(nlp):
+    assert spans_of(nlp("The price was $2000 in 2007.")) == [("$2000", "MONEY"), ("2007", "DATE")]
+
+
+def test_money_patterns_fit_the_window():
+    assert max(len(p) for p in money_patterns()) <= WINDOW
+
+
+def test_money_at_the_edges_of_a_doc(nlp):
+    assert spans_of(nlp("$5 billion")) == [("$5 billion", "MONEY")]
+    assert spans_of(nlp("dollars")) == []
+
+
+# -- DATE, ORG --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Google was founded on September 4, 1998.", ["September 4, 1998"]),
+        ("It said on Friday it would invest.", ["Friday"]),
+        ("The plant opened in 2007.", ["2007"]),
+        ("It has struck deals in recent months.", ["recent months"]),
+        ("Sales rose in May 2024 and on 4 September 1998.", ["May 2024", "4 September 1998"]),
+        ("May we ask?", []),
+        ("It hired 5000 people.", []),
+        ("Two years ago, and in the past two years, costs fell.", ["Two years ago", "the past two years"]),
+        ("Profit in fiscal 2024 and the first quarter beat mid-2024 forecasts.", ["fiscal 2024", "the first quarter", "mid-2024"]),
+    ],
+)
+def test_date_forms(nlp, text, expected):
+    assert [t for t, _ in spans_of(nlp(text), "DATE")] == expected
+
+
+def test_org_takes_corporate_suffixes(nlp):
+    doc = nlp("Hon Hai Precision Industry Co., Ltd. and Apple Inc. and Samsung Electronics Co., also.")
+    assert spans_of(doc, "ORG") == [
+        ("Hon Hai Precision Industry Co., Ltd.", "ORG"),
+        ("Apple Inc.", "ORG"),
+        ("Samsung Electronics Co.", "ORG"),
+    ]
+
+
+def test_gazetteers_are_case_sensitive(nlp):
+    assert spans_of(nlp("an apple a day, a target, china plates")) == []
+
+
+# -- the pattern files --------------------------------------------------------
+
+
+def test_blank_tokenizer_keeps_abbreviations_whole():
+    # The gazetteers rely on these: "U.S." and "Co." are single tokens.
+    tokens = [t.text for t in spacy.blank("en")("the U.S. and Hon Hai Precision Industry Co., Ltd.")]
+    assert tokens == ["the", "U.S.", "and", "Hon", "Hai", "Precision", "Industry", "Co.", ",", "Ltd."]
+
+
+def test_pattern_files_and_counts():
+    counts = {}
+    for entry in load_patterns(PATTERNS_DIR):
+        counts[entry["label"]] = counts.get(entry["label"], 0) + 1
+    assert sorted(p.name for p in PATTERNS_DIR.glob("*.jsonl")) == [
+        "date.jsonl", "gpe.jsonl", "loc.jsonl", "org.jsonl", "product.jsonl",
+    ]
+    assert counts == {"DATE": 541, "GPE": 518, "LOC": 72, "ORG": 645, "PRODUCT": 48}
+
+
+def test_no_phrase_is_listed_twice():
+    phrases = [e["pattern"] for e in load_patterns(PATTERNS_DIR) if isinstance(e["pattern"], str)]
+    assert len(phrases) == len(set(phrases))
+
+
+def test_token_patterns_are_valid():
+    matcher = Matcher(spacy.blank("en").vocab, validate=True)
+    for i, entry in enumerate(e for e in load_patterns(PATTERNS_DIR) if isinstance(e["pattern"], list)):
+        matcher.add(f"{entry['label']}_{i}", [entry["pattern"]])
+    assert len(matcher) == 11
+
+
+def test_every_phrase_is_found_in_a_sentence(nlp):
+    entries = [e for e in load_patterns(PATTERNS_DIR) if isinstance(e["pattern"], str)]
+    texts = [f"Reports say {e['pattern']} grew." for e in entries]
+    missed = [
+        (e["label"], e["pattern"])
+        for e, doc in zip(entries, nlp.pipe(texts))
+        if (e["pattern"], e["label"]) not in spans_of(doc)
+    ]
+    assert missed == []
+
+
+def test_load_patterns_names_the_bad_line(tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"label": "ORG", "pattern": "Acme"}\n{"label": "ORG"}\n', encoding="utf-8")
+    with pytest.raises(PipelineError) as exc:
+        load_patterns(tmp_path)
+    assert f"{path}:2:" in str(exc.value)
+    path.write_text('{"label": "ORG", "pattern": "Acme"}\n\nnot json\n', encoding="utf-8")
+    with pytest.raises(PipelineError) as exc:
+        load_patterns(tmp_path)
+    assert f"{path}:3: not JSON" in str(exc.value)
+
+
+def test_empty_patterns_folder_is_an_error(tmp_path):
+    with pytest.raises(PipelineError, match="no \\*.jsonl pattern files"):
+        make_rules_pipeline(patterns_dir=tmp_path)
+
+
+def test_custom_patterns_folder(tmp_path):
+    (tmp_path / "org.jsonl").write_text(json.dumps({"label": "ORG", "pattern": "Acme"}) + "\n", encoding="utf-8")
+    nlp = make_rules_pipeline(patterns_dir=tmp_path)
+    assert spans_of(nlp("Acme paid $3 million to Foxconn.")) == [("Acme", "ORG"), ("$3 million", "MONEY")]
+
+
+def test_unknown_language_is_a_pipeline_error():
+    with pytest.raises(PipelineError, match="no language 'zz'"):
+        make_rules_pipeline("zz")
+
+
+def test_pipeline_components(nlp):
+    assert nlp.pipe_names == ["entity_ruler", "annotator_money_v1", "annotator_spans_v1"]
+    assert Language.has_factory("annotator_money_v1") and Language.has_factory("annotator_spans_v1")
+
+
+def test_empty_text_has_an_empty_group(nlp):
+    doc = nlp("")
+    assert list(doc.spans[SPANS_KEY]) == [] and list(doc.ents) == []
