@@ -1,0 +1,250 @@
+"""Spans and relations of one annotation set, bucketed by paragraph.
+
+The document view asks "what is in paragraph 12?" for every visible
+paragraph on every paint, and "what changed?" after every edit; this index
+answers both without scanning the whole set. It holds its own copy of the
+span and relation mappings, so an ``AnnotationSet`` that is edited in place
+can be diffed against it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping, Sequence
+
+from .layout import paragraph_of, span_stacking
+from .model import Relation, Span
+
+
+@dataclass
+class IndexChange:
+    """What an ``AnnotationIndex.update`` changed.
+
+    ``paragraphs`` holds every paragraph whose drawing may differ (old and new
+    places of changed spans, both ends of changed relations, spans whose lane
+    moved); ``spans`` and ``relations`` hold the ids added, removed or changed.
+    """
+
+    paragraphs: set[int] = field(default_factory=set)
+    spans: set[int] = field(default_factory=set)
+    relations: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.paragraphs or self.spans or self.relations)
+
+
+class AnnotationIndex:
+    """Spans and relations by paragraph, with a stacking lane per span.
+
+    ``starts`` are the paragraph start offsets (see ``layout.paragraph_starts``).
+    Spans are placed in every paragraph they touch; a relation is placed in
+    the paragraphs where its head and child spans start. Relations whose head
+    or child is not in the set are kept but placed nowhere.
+    """
+
+    def __init__(self, starts: Sequence[int]) -> None:
+        if not starts or starts[0] != 0:
+            raise ValueError("paragraph starts must begin with 0")
+        self._starts = list(starts)
+        self._spans: dict[int, Span] = {}
+        self._relations: dict[int, Relation] = {}
+        self._par_spans: dict[int, set[int]] = {}
+        self._par_relations: dict[int, set[int]] = {}
+        self._span_relations: dict[int, set[int]] = {}
+        self._rel_pars: dict[int, set[int]] = {}
+        self._lanes: dict[int, int] = {}
+        self._stacked: set[int] = set()
+
+    # -- building -----------------------------------------------------------
+    def reset(self, spans: Iterable[Span], relations: Iterable[Relation]) -> None:
+        """Replace the whole content."""
+        self._spans = {s.id: s for s in spans}
+        self._relations = {r.id: r for r in relations}
+        self._par_spans.clear()
+        self._par_relations.clear()
+        self._span_relations.clear()
+        self._rel_pars.clear()
+        for span in self._spans.values():
+            self._place_span(span)
+        for rel in self._relations.values():
+            self._place_relation(rel)
+        self._lanes.clear()
+        self._stacked.clear()
+        self._restack()
+
+    def update(self, spans: Mapping[int, Span], relations: Mapping[int, Relation]) -> IndexChange:
+        """Bring the index in line with new mappings and say what changed.
+
+        Unchanged spans and relations (equal dataclasses) cost one comparison
+        each; only changed ones are re-placed.
+        """
+        change = IndexChange()
+        for sid in set(self._spans) | set(spans):
+            old, new = self._spans.get(sid), spans.get(sid)
+            if old == new:
+                continue
+            change.spans.add(sid)
+            if old is not None:
+                change.paragraphs.update(self.paragraphs_of(old))
+                self._unplace_span(old)
+                del self._spans[sid]
+            if new is not None:
+                self._spans[sid] = new
+                self._place_span(new)
+                change.paragraphs.update(self.paragraphs_of(new))
+            else:
+                self._lanes.pop(sid, None)
+                self._stacked.discard(sid)
+        for rid in set(self._relations) | set(relations):
+            old_rel, new_rel = self._relations.get(rid), relations.get(rid)
+            if old_rel == new_rel:
+                continue
+            change.relations.add(rid)
+            if old_rel is not None:
+                change.paragraphs.update(self._rel_pars.get(rid, ()))
+                self._unplace_relation(old_rel)
+                del self._relations[rid]
+            if new_rel is not None:
+                self._relations[rid] = new_rel
+                self._place_relation(new_rel)
+        # Arcs follow their spans: a moved or relabelled span redraws the
+        # arcs hanging from it, wherever their other end is.
+        for sid in change.spans:
+            for rid in list(self._span_relations.get(sid, ())):
+                rel = self._relations.get(rid)
+                if rel is None:
+                    continue
+                change.paragraphs.update(self._rel_pars.get(rid, ()))
+                self._unplace_relation(rel)
+                self._place_relation(rel)
+                change.paragraphs.update(self._rel_pars.get(rid, ()))
+        for rid in change.relations:
+            change.paragraphs.update(self._rel_pars.get(rid, ()))
+        if change.spans:
+            for sid in self._restack(change.paragraphs):
+                change.paragraphs.update(self.paragraphs_of(self._spans[sid]))
+        return change
+
+    # -- queries ------------------------------------------------------------
+    @property
+    def paragraph_count(self) -> int:
+        return len(self._starts)
+
+    def paragraph_of(self, offset: int) -> int:
+        """Number of the paragraph holding ``offset``."""
+        return paragraph_of(self._starts, offset)
+
+    def paragraphs_of(self, span: Span) -> range:
+        """Numbers of the paragraphs a span touches (its start's one for an empty span)."""
+        first = paragraph_of(self._starts, span.start)
+        last = paragraph_of(self._starts, max(span.start, span.end - 1))
+        return range(first, last + 1)
+
+    def span(self, span_id: int) -> Span | None:
+        return self._spans.get(span_id)
+
+    def relation(self, relation_id: int) -> Relation | None:
+        return self._relations.get(relation_id)
+
+    def __len__(self) -> int:
+        return len(self._spans)
+
+    def lane(self, span_id: int) -> int:
+        """Stacking lane of a span (0 when unknown)."""
+        return self._lanes.get(span_id, 0)
+
+    def is_stacked(self, span_id: int) -> bool:
+        """Whether the span overlaps another span of the set."""
+        return span_id in self._stacked
+
+    def spans_in(self, paragraph: int) -> list[Span]:
+        """Spans touching a paragraph, outer lanes first, then by start: the
+        order in which to paint fills so inner spans end up on top."""
+        ids = self._par_spans.get(paragraph, ())
+        spans = [self._spans[i] for i in ids]
+        spans.sort(key=lambda s: (-self._lanes.get(s.id, 0), s.start, s.end, s.id))
+        return spans
+
+    def relations_in(self, paragraph: int) -> list[Relation]:
+        """Relations with an end (head or child start) in a paragraph, by id."""
+        ids = self._par_relations.get(paragraph, ())
+        return [self._relations[i] for i in sorted(ids)]
+
+    def relations_of(self, span_id: int) -> list[Relation]:
+        """Relations whose head or child is the span, by id."""
+        return [self._relations[i] for i in sorted(self._span_relations.get(span_id, ()))]
+
+    def spans_at(self, offset: int) -> list[Span]:
+        """Spans containing the character at ``offset``, innermost (shortest) first."""
+        found = [
+            s
+            for s in (self._spans[i] for i in self._par_spans.get(self.paragraph_of(offset), ()))
+            if any(a <= offset < b for a, b in s.pieces())
+        ]
+        found.sort(key=lambda s: (s.end - s.start, s.start, s.id))
+        return found
+
+    # -- internals ----------------------------------------------------------
+    def _place_span(self, span: Span) -> None:
+        for p in self.paragraphs_of(span):
+            self._par_spans.setdefault(p, set()).add(span.id)
+
+    def _unplace_span(self, span: Span) -> None:
+        for p in self.paragraphs_of(span):
+            bucket = self._par_spans.get(p)
+            if bucket is not None:
+                bucket.discard(span.id)
+
+    def _relation_paragraphs(self, rel: Relation) -> set[int]:
+        out = set()
+        for sid in (rel.head, rel.child):
+            span = self._spans.get(sid)
+            if span is not None:
+                out.add(self.paragraph_of(span.start))
+        return out
+
+    def _place_relation(self, rel: Relation) -> None:
+        for sid in (rel.head, rel.child):
+            self._span_relations.setdefault(sid, set()).add(rel.id)
+        pars = self._relation_paragraphs(rel)
+        self._rel_pars[rel.id] = pars
+        for p in pars:
+            self._par_relations.setdefault(p, set()).add(rel.id)
+
+    def _unplace_relation(self, rel: Relation) -> None:
+        for sid in (rel.head, rel.child):
+            self._span_relations.get(sid, set()).discard(rel.id)
+        for p in self._rel_pars.pop(rel.id, ()):
+            self._par_relations.get(p, set()).discard(rel.id)
+
+    def _restack(self, paragraphs: Iterable[int] | None = None) -> set[int]:
+        """Recompute lanes (of the spans in ``paragraphs`` and everything they
+        overlap, or of all spans); return ids whose lane or stacked flag changed.
+
+        Spans that overlap share a paragraph, so closing the paragraph set
+        over spans that reach outside it yields whole overlap groups, whose
+        lanes do not depend on any other span.
+        """
+        if paragraphs is None:
+            ids = set(self._spans)
+        else:
+            ids = set()
+            todo = set(paragraphs)
+            seen: set[int] = set()
+            while todo:
+                p = todo.pop()
+                seen.add(p)
+                for sid in self._par_spans.get(p, ()):
+                    if sid not in ids:
+                        ids.add(sid)
+                        todo.update(q for q in self.paragraphs_of(self._spans[sid]) if q not in seen)
+        spans = [self._spans[i] for i in sorted(ids)]  # equal spans stack by id
+        lanes, stacked = span_stacking([(s.start, s.end) for s in spans])
+        moved = set()
+        for span, lane, flag in zip(spans, lanes, stacked):
+            if self._lanes.get(span.id) != lane:
+                moved.add(span.id)
+                self._lanes[span.id] = lane
+            if flag != (span.id in self._stacked):
+                moved.add(span.id)
+                (self._stacked.add if flag else self._stacked.discard)(span.id)
+        return moved

@@ -1,0 +1,214 @@
+"""Painting and hit-testing of the annotation overlay: lane bars, tags, arcs.
+
+Works from ``BlockPlan`` geometry only (see ``doc_layout``); colours and the
+selection are read from the ``ViewState`` at paint time, so changing the
+selection never needs a new layout.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
+
+from .annotation_style import ACCENT, BASE, TEXT, Metrics
+from .doc_layout import ArcPlan, BlockPlan, LinePlan
+from .view_state import ViewState
+
+_CORNER = 4.0
+_ARROW = 4.0
+_HIT_SLOP = 3.5
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What is under a point: ``kind`` is "tag", "arc" or "span"."""
+
+    kind: str
+    id: int
+
+
+class AnnotationPainter:
+    """Draws and hit-tests the plans of visible blocks."""
+
+    def __init__(self, state: ViewState, metrics: Metrics) -> None:
+        self.state = state
+        self.metrics = metrics
+        self.hover_relation: int | None = None
+
+    # -- painting -----------------------------------------------------------
+    def paint_block(self, painter: QPainter, plan: BlockPlan, origin: QPointF, clip: QRectF) -> None:
+        """Paint one block whose top left is at ``origin`` (viewport coordinates)."""
+        emphasised = self.state.emphasised_spans()
+        for lp in plan.lines:
+            top = origin.y() + lp.y
+            if top + lp.height + 12 < clip.top() or top - 200 > clip.bottom():
+                continue
+            painter.save()
+            painter.translate(origin.x(), top)
+            self._paint_bars(painter, lp)
+            self._paint_outlines(painter, lp)
+            self._paint_arcs(painter, lp)
+            self._paint_tags(painter, lp, emphasised)
+            painter.restore()
+
+    def _paint_bars(self, painter: QPainter, lp: LinePlan) -> None:
+        index = self.state.index
+        m = self.metrics
+        for run in lp.runs:
+            if not run.stacked:
+                continue
+            span = index.span(run.span_id) if index else None
+            if span is None:
+                continue
+            pen = QPen(self.state.styles.label(span.label).ink, m.bar_width)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            if span.is_suggestion:
+                pen.setStyle(Qt.PenStyle.DotLine)
+            painter.setPen(pen)
+            y = lp.height + 1.5 + run.lane * m.bar_step
+            painter.drawLine(QLineF(run.x1 + 1, y, run.x2 - 1, y))
+
+    def _paint_outlines(self, painter: QPainter, lp: LinePlan) -> None:
+        selected = self.state.selected_span
+        if selected is None:
+            return
+        index = self.state.index
+        span = index.span(selected) if index else None
+        if span is None:
+            return
+        pen = QPen(self.state.styles.label(span.label).ink, 1.6)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for run in lp.runs:
+            if run.span_id == selected:
+                painter.drawRoundedRect(QRectF(run.x1 - 1.5, 0.5, run.x2 - run.x1 + 3, lp.height - 1), 3, 3)
+
+    def _paint_tags(self, painter: QPainter, lp: LinePlan, emphasised: set[int]) -> None:
+        index = self.state.index
+        m = self.metrics
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setFont(m.tag_font)
+        for tag in lp.tags:
+            span = index.span(tag.span_id) if index else None
+            if span is None:
+                continue
+            style = self.state.styles.label(span.label)
+            strong = tag.span_id in emphasised
+            border = QColor(style.ink)
+            if strong:
+                fill, text_color = style.ink, BASE
+            elif span.is_suggestion:
+                fill, text_color = style.soft, style.ink
+                border.setAlphaF(0.8)
+            else:
+                fill, text_color = style.fill, TEXT
+                border.setAlphaF(0.35)
+            pen = QPen(border, 1.0)
+            if span.is_suggestion and not strong:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(fill)
+            painter.drawRoundedRect(tag.rect.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
+            painter.setPen(text_color)
+            painter.drawText(tag.rect, Qt.AlignmentFlag.AlignCenter, tag.text)
+
+    def _paint_arcs(self, painter: QPainter, lp: LinePlan) -> None:
+        if not lp.arcs:
+            return
+        index = self.state.index
+        m = self.metrics
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        for arc in lp.arcs:
+            rel = index.relation(arc.relation_id) if index else None
+            if rel is None:
+                continue
+            selected = arc.relation_id == self.state.selected_relation
+            hovered = arc.relation_id == self.hover_relation
+            color = ACCENT if selected else self.state.styles.relation(rel.label)
+            pen = QPen(color, 2.0 if selected or hovered else 1.2)
+            if rel.origin in ("model", "rule"):
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawPath(arc_path(arc))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(color)
+            for x, y, end in ((arc.ax, arc.ay, "a"), (arc.bx, arc.by, "b")):
+                if y is not None and arc.arrow_at == end:
+                    painter.drawPolygon(
+                        QPolygonF([QPointF(x - _ARROW, y - 2 * _ARROW), QPointF(x + _ARROW, y - 2 * _ARROW), QPointF(x, y)])
+                    )
+                elif y is None:
+                    painter.drawEllipse(QPointF(x, arc.y), 2.0, 2.0)
+            label_bg = QColor(BASE)
+            label_bg.setAlphaF(0.92)
+            painter.setBrush(label_bg)
+            painter.drawRoundedRect(arc.label_rect, 3, 3)
+            font = m.arc_font
+            if selected:
+                font = m.tag_font
+            painter.setFont(font)
+            painter.setPen(color)
+            painter.drawText(arc.label_rect, Qt.AlignmentFlag.AlignCenter, arc.text)
+
+    # -- hit testing --------------------------------------------------------
+    def hit(self, plan: BlockPlan, origin: QPointF, point: QPointF) -> Hit | None:
+        """Tag, arc or span under ``point`` in a block whose top left is ``origin``.
+
+        Tags and arc labels win over arc lines, which win over span text; of
+        several spans under the point the innermost (shortest) one is chosen.
+        """
+        for lp in plan.lines:
+            local = point - QPointF(origin.x(), origin.y() + lp.y)
+            for tag in lp.tags:
+                if tag.rect.contains(local):
+                    return Hit("tag", tag.span_id)
+            for arc in lp.arcs:
+                if arc.label_rect.contains(local):
+                    return Hit("arc", arc.relation_id)
+            for arc in lp.arcs:
+                if _near_arc(arc, local):
+                    return Hit("arc", arc.relation_id)
+            if 0 <= local.y() <= lp.height:
+                best = None
+                index = self.state.index
+                for run in lp.runs:
+                    if run.x1 <= local.x() <= run.x2 and index is not None:
+                        span = index.span(run.span_id)
+                        if span is not None and (best is None or span.end - span.start < best.end - best.start):
+                            best = span
+                if best is not None:
+                    return Hit("span", best.id)
+        return None
+
+
+def arc_path(arc: ArcPlan) -> QPainterPath:
+    """The arc's line: up from its ends, across at ``arc.y``, rounded corners."""
+    path = QPainterPath()
+    ax, bx, y = arc.ax, arc.bx, arc.y
+    sign = 1.0 if bx >= ax else -1.0
+    if arc.ay is None:
+        path.moveTo(ax, y)
+    else:
+        path.moveTo(ax, arc.ay)
+        path.lineTo(ax, y + _CORNER)
+        path.quadTo(ax, y, ax + sign * _CORNER, y)
+    if arc.by is None:
+        path.lineTo(bx, y)
+    else:
+        path.lineTo(bx - sign * _CORNER, y)
+        path.quadTo(bx, y, bx, y + _CORNER)
+        path.lineTo(bx, arc.by)
+    return path
+
+
+def _near_arc(arc: ArcPlan, p: QPointF) -> bool:
+    lo, hi = min(arc.ax, arc.bx), max(arc.ax, arc.bx)
+    if abs(p.y() - arc.y) <= _HIT_SLOP and lo - _HIT_SLOP <= p.x() <= hi + _HIT_SLOP:
+        return True
+    for x, end_y in ((arc.ax, arc.ay), (arc.bx, arc.by)):
+        if end_y is not None and abs(p.x() - x) <= _HIT_SLOP and arc.y <= p.y() <= end_y:
+            return True
+    return False

@@ -1,0 +1,275 @@
+"""Text layout with room above each line for span tags and relation arcs.
+
+``QPlainTextDocumentLayout`` (the fast, lazy layout of ``QPlainTextEdit``)
+ignores block formats such as line height and margins. ``AnnotatedLayout``
+lets it break a paragraph into lines as usual and then moves each line down
+by the gap its annotations need. The gaps and the positions of every tag,
+lane bar and arc are computed once per paragraph layout (``BlockPlan``), for
+the paragraphs Qt actually lays out, i.e. the visible ones; painting and
+hit-testing only read plans.
+"""
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Callable
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QTextBlock, QTextDocument, QTextLine
+from PySide6.QtWidgets import QPlainTextDocumentLayout
+
+from ..core.layout import arc_levels
+from .annotation_style import Metrics
+from .view_state import ViewState
+
+
+@dataclass
+class RunPlan:
+    """The part of a span on one line: ``x1``..``x2`` within the line."""
+
+    span_id: int
+    x1: float
+    x2: float
+    lane: int
+    stacked: bool
+
+
+@dataclass
+class TagPlan:
+    """A span's label tag; ``rect`` is relative to the line's top left."""
+
+    span_id: int
+    text: str
+    rect: QRectF
+    lane: int = 0
+
+
+@dataclass
+class ArcPlan:
+    """One relation arc, or half of one that continues on another line.
+
+    The arc rises from ``(ax, ay)``, runs at height ``y`` and descends to
+    ``(bx, by)``; a ``None`` ``ay``/``by`` means that end runs off the line's
+    edge at ``ax``/``bx``. ``arrow_at`` names the end that is the relation's
+    child ("a", "b" or "" when the child is on another line). Coordinates
+    are relative to the line's top left.
+    """
+
+    relation_id: int
+    text: str
+    ax: float
+    ay: float | None
+    bx: float
+    by: float | None
+    y: float
+    arrow_at: str
+    label_rect: QRectF
+
+
+@dataclass
+class LinePlan:
+    """Everything drawn with one visual line; ``y`` is the line's top in the block."""
+
+    y: float
+    height: float
+    left: float
+    right: float
+    runs: list[RunPlan] = field(default_factory=list)
+    tags: list[TagPlan] = field(default_factory=list)
+    arcs: list[ArcPlan] = field(default_factory=list)
+
+
+@dataclass
+class BlockPlan:
+    lines: list[LinePlan]
+
+
+Planner = Callable[[QTextBlock], "tuple[list[float], BlockPlan]"]
+
+
+class AnnotatedLayout(QPlainTextDocumentLayout):
+    """A plain-text layout that opens a gap above each line, as its planner says.
+
+    Qt calls ``blockBoundingRect`` before it paints or measures a block; a
+    freshly laid-out block still has its first line at y = 0 (every gap is at
+    least one pixel), which is when the block is planned and its lines moved.
+    """
+
+    def __init__(self, document: QTextDocument) -> None:
+        super().__init__(document)
+        self.planner: Planner | None = None
+        self.plans: dict[int, BlockPlan] = {}
+
+    def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt name)
+        rect = super().blockBoundingRect(block)
+        layout = block.layout()
+        if self.planner is None or layout.lineCount() == 0 or layout.lineAt(0).y() > 0:
+            return rect
+        self._apply_plan(block)
+        return super().blockBoundingRect(block)
+
+    def plan(self, block: QTextBlock) -> BlockPlan | None:
+        """The plan of a block, laying it out and planning it first if needed."""
+        self.blockBoundingRect(block)
+        plan = self.plans.get(block.blockNumber())
+        if plan is None and self.planner is not None and block.layout().lineCount():
+            plan = self._apply_plan(block)
+        return plan
+
+    def _apply_plan(self, block: QTextBlock) -> BlockPlan:
+        assert self.planner is not None
+        layout = block.layout()
+        gaps, plan = self.planner(block)
+        y = 0.0
+        for i, line_plan in enumerate(plan.lines):
+            line = layout.lineAt(i)
+            y += max(1.0, gaps[i])
+            line.setPosition(QPointF(line.x(), y))
+            line_plan.y = y
+            y += line.height()
+        self.plans[block.blockNumber()] = plan
+        return plan
+
+
+class BlockPlanner:
+    """Computes the gaps and the annotation geometry of one laid-out block."""
+
+    def __init__(self, state: ViewState, metrics: Metrics) -> None:
+        self.state = state
+        self.metrics = metrics
+
+    def __call__(self, block: QTextBlock) -> tuple[list[float], BlockPlan]:
+        layout = block.layout()
+        lines = [layout.lineAt(i) for i in range(layout.lineCount())]
+        plan = BlockPlan(
+            [LinePlan(0.0, ln.height(), ln.x(), ln.x() + ln.width()) for ln in lines]
+        )
+        index = self.state.index
+        m = self.metrics
+        if index is None or not lines:
+            return [m.under] * len(lines), plan
+        number = block.blockNumber()
+        self._runs_and_tags(block, lines, plan)
+        rows = [self._place_tags(lp) for lp in plan.lines]
+        anchors = {
+            tag.span_id: (li, tag.rect.center().x(), tag.rect.top())
+            for li, lp in enumerate(plan.lines)
+            for tag in lp.tags
+        }
+        self._arcs(number, plan, anchors, rows)
+        gaps = []
+        for lp, row_count in zip(plan.lines, rows):
+            room = row_count * (m.tag_height + m.tag_spacing)
+            if lp.arcs:
+                room = max(room, 1 - min(a.label_rect.top() for a in lp.arcs))
+            gaps.append(m.under + room)
+        return gaps, plan
+
+    # -- spans and tags -----------------------------------------------------
+    def _runs_and_tags(self, block: QTextBlock, lines: list[QTextLine], plan: BlockPlan) -> None:
+        """Fill each line's runs, and its tags with their span-start x (placed later)."""
+        state = self.state
+        index = state.index
+        assert index is not None
+        to_display = state.offsets.to_display
+        number = block.blockNumber()
+        bpos = block.position()
+        blen = block.length() - 1
+        starts = [ln.textStart() for ln in lines]
+        for span in index.spans_in(number):
+            lane = index.lane(span.id)
+            stacked = index.is_stacked(span.id)
+            for ps, pe in span.pieces():
+                qs = max(to_display(ps) - bpos, 0)
+                qe = min(to_display(pe) - bpos, blen)
+                if qe <= qs:
+                    continue
+                first = bisect_right(starts, qs) - 1
+                last = bisect_right(starts, qe - 1) - 1
+                for li in range(first, last + 1):
+                    line = lines[li]
+                    s = max(qs, starts[li])
+                    e = min(qe, starts[li] + line.textLength())
+                    x1 = line.cursorToX(s)[0]
+                    x2 = line.cursorToX(e)[0]
+                    if x2 < x1:
+                        x1, x2 = x2, x1
+                    plan.lines[li].runs.append(RunPlan(span.id, x1, x2, lane, stacked))
+            if index.paragraph_of(span.start) == number:
+                qs = min(max(to_display(span.start) - bpos, 0), blen)
+                li = max(bisect_right(starts, qs) - 1, 0)
+                x = lines[li].cursorToX(qs)[0]
+                width = self.metrics.tag_width(span.label)
+                plan.lines[li].tags.append(TagPlan(span.id, span.label, QRectF(x, 0, width, 0), lane))
+
+    def _place_tags(self, lp: LinePlan) -> int:
+        """Give each tag of a line its final rect; return the number of tag rows.
+
+        Tags sit left-aligned over their span's start in the row just above
+        the text; one that would overlap the tag before it moves up a row
+        (inner spans first, so outer spans' tags end up higher), and when
+        every row is taken it shifts right in the least full row.
+        """
+        m = self.metrics
+        if not lp.tags:
+            return 0
+        lp.tags.sort(key=lambda t: (t.rect.x(), t.lane, t.span_id))
+        right_edges: list[float] = []
+        for tag in lp.tags:
+            width = tag.rect.width()
+            x = max(lp.left, min(tag.rect.x(), lp.right - width))
+            row = next((r for r, edge in enumerate(right_edges) if edge + m.tag_gap <= x), None)
+            if row is None:
+                if len(right_edges) < m.MAX_TAG_ROWS:
+                    row = len(right_edges)
+                    right_edges.append(x + width)
+                else:
+                    row = min(range(len(right_edges)), key=right_edges.__getitem__)
+                    x = right_edges[row] + m.tag_gap
+            right_edges[row] = x + width
+            top = -(row + 1) * (m.tag_height + m.tag_spacing)
+            tag.rect = QRectF(x, top, width, m.tag_height)
+        return len(right_edges)
+
+    # -- arcs ---------------------------------------------------------------
+    def _arcs(
+        self,
+        number: int,
+        plan: BlockPlan,
+        anchors: dict[int, tuple[int, float, float]],
+        rows: list[int],
+    ) -> None:
+        index = self.state.index
+        assert index is not None
+        m = self.metrics
+        pending: list[list[tuple]] = [[] for _ in plan.lines]
+        for rel in index.relations_in(number):
+            head, child = index.span(rel.head), index.span(rel.child)
+            if head is None or child is None:
+                continue
+            h, c = anchors.get(head.id), anchors.get(child.id)
+            if h is not None and c is not None and h[0] == c[0]:
+                bx = c[1] if head.id != child.id else c[1] + 14
+                pending[h[0]].append((rel, h[1], h[2], bx, c[2], "b"))
+                continue
+            for end, other, anchor, is_child in ((head, child, h, False), (child, head, c, True)):
+                if anchor is None:
+                    continue
+                lp = plan.lines[anchor[0]]
+                earlier = (end.start, end.id) < (other.start, other.id)
+                edge = lp.right if earlier else lp.left
+                pending[anchor[0]].append((rel, anchor[1], anchor[2], edge, None, "a" if is_child else ""))
+        for li, items in enumerate(pending):
+            if not items:
+                continue
+            lp = plan.lines[li]
+            base = -rows[li] * (m.tag_height + m.tag_spacing) - m.arc_pad
+            levels = arc_levels([(ax, bx) for _rel, ax, _ay, bx, _by, _arrow in items])
+            for (rel, ax, ay, bx, by, arrow), level in zip(items, levels):
+                level = min(level, m.MAX_ARC_LEVELS - 1)
+                y = base - (level + 0.5) * m.arc_step
+                width = m.arc_label_width(rel.label)
+                mid = (ax + bx) / 2
+                mid = max(lp.left + width / 2, min(mid, lp.right - width / 2))
+                label = QRectF(mid - width / 2, y - m.arc_step / 2 + 1, width, m.arc_step - 2)
+                lp.arcs.append(ArcPlan(rel.id, rel.label, ax, ay, bx, by, y, arrow, label))

@@ -1,0 +1,429 @@
+"""The document view: read-only text with highlighted spans, tags and relation arcs.
+
+``DocView`` shows one document and one annotation set. It never edits
+annotations itself: it reports what the user pointed at through signals,
+and the window that owns it turns those into edits and calls
+``update_annotations`` with the result.
+
+Signals
+    ``selectionMade(start, end)``: the user selected text with the mouse;
+    offsets are Python indices, snapped to token boundaries unless Alt was
+    held. ``spanClicked(span_id)``: a click on a span's text or tag.
+    ``relationClicked(relation_id)``: a click on an arc or its label.
+    ``backgroundClicked()``: a click on nothing in particular.
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QFont,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+    QTextBlock,
+    QTextCursor,
+    QTextDocument,
+    QTextOption,
+)
+from PySide6.QtWidgets import QApplication, QFrame, QPlainTextEdit, QToolTip, QWidget
+
+from ..core.layout import TokenIndex
+from ..core.model import AnnotationSet, Document
+from ..core.scheme import Scheme
+from .annotation_painter import AnnotationPainter, Hit
+from .annotation_style import BASE, SELECTION, TEXT, Metrics
+from .doc_layout import AnnotatedLayout, BlockPlanner
+from .span_highlighter import SpanHighlighter
+from .view_state import ViewState
+
+_CLICKABLE = ("tag", "arc")
+
+
+class DocView(QPlainTextEdit):
+    """Read-only view of one annotated document (see the module docstring)."""
+
+    selectionMade = Signal(int, int)
+    spanClicked = Signal(int)
+    relationClicked = Signal(int)
+    backgroundClicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._state = ViewState()
+        document = QTextDocument(self)
+        document.setUndoRedoEnabled(False)
+        document.setDocumentMargin(18)
+        self._layout = AnnotatedLayout(document)
+        document.setDocumentLayout(self._layout)
+        self.setDocument(document)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Base, BASE)
+        palette.setColor(QPalette.ColorRole.Text, TEXT)
+        palette.setColor(QPalette.ColorRole.Highlight, SELECTION)
+        palette.setColor(QPalette.ColorRole.HighlightedText, TEXT)
+        self.setPalette(palette)
+        font = QFont(self.font())
+        font.setPointSizeF(max(font.pointSizeF(), 11.0))
+        self.setFont(font)
+        self._metrics = Metrics(self.font())
+        self._planner = BlockPlanner(self._state, self._metrics)
+        self._painter = AnnotationPainter(self._state, self._metrics)
+        self._layout.planner = self._planner
+        self._highlighter = SpanHighlighter(document, self._state)
+        self._press: tuple[QPointF, Hit | None, bool] | None = None
+        self.viewport().setMouseTracking(True)
+        self.verticalScrollBar().valueChanged.connect(self._highlight_visible)
+
+    # -- content ------------------------------------------------------------
+    def set_document(self, document: Document, aset: AnnotationSet, scheme: Scheme) -> None:
+        """Show a document with one annotation set; clears the selection.
+
+        The text is set as plain text (markup in it shows literally).
+        Raises ``ValueError`` if the document's tokens are unsorted or overlap.
+        """
+        state = ViewState.build(document, aset, scheme)
+        self._state = state
+        self._planner.state = self._painter.state = self._highlighter.state = state
+        self._painter.hover_relation = None
+        self._highlighter.reset()
+        self._layout.plans.clear()
+        self.setPlainText(document.text)
+        self._highlight_visible()
+
+    def update_annotations(self, aset: AnnotationSet) -> None:
+        """Show a new state of the annotation set of the current document.
+
+        Only paragraphs whose spans or relations changed are re-highlighted
+        and re-planned; the text is never laid out again as a whole. A
+        selected span or relation that no longer exists is deselected
+        (without a signal). Does nothing when no document is shown.
+        """
+        index = self._state.index
+        if index is None:
+            return
+        before = self._state.emphasised_spans()
+        change = index.update(aset.spans, aset.relations)
+        if self._state.selected_span is not None and index.span(self._state.selected_span) is None:
+            self._state.selected_span = None
+        if self._state.selected_relation is not None and index.relation(self._state.selected_relation) is None:
+            self._state.selected_relation = None
+        paragraphs = set(change.paragraphs)
+        paragraphs |= self._state.paragraphs_of_spans(before ^ self._state.emphasised_spans())
+        self._refresh(paragraphs, relayout=True)
+
+    def document_model(self) -> Document | None:
+        """The document shown, or ``None``."""
+        return self._state.document
+
+    @property
+    def tokens(self) -> TokenIndex:
+        """Token look-ups for the document shown (empty before ``set_document``)."""
+        return self._state.tokens
+
+    # -- selection ----------------------------------------------------------
+    def selected_span(self) -> int | None:
+        return self._state.selected_span
+
+    def selected_relation(self) -> int | None:
+        return self._state.selected_relation
+
+    def select_span(self, span_id: int | None) -> None:
+        """Mark a span as selected (``None`` or an unknown id deselects). Emits nothing."""
+        index = self._state.index
+        if span_id is not None and (index is None or index.span(span_id) is None):
+            span_id = None
+        before = self._state.emphasised_spans()
+        self._state.selected_span = span_id
+        self._refresh(self._state.paragraphs_of_spans(before ^ self._state.emphasised_spans()), relayout=False)
+
+    def select_relation(self, relation_id: int | None) -> None:
+        """Mark a relation as selected (``None`` or an unknown id deselects). Emits nothing."""
+        index = self._state.index
+        if relation_id is not None and (index is None or index.relation(relation_id) is None):
+            relation_id = None
+        before = self._state.emphasised_spans()
+        self._state.selected_relation = relation_id
+        self._refresh(self._state.paragraphs_of_spans(before ^ self._state.emphasised_spans()), relayout=False)
+
+    def clear_text_selection(self) -> None:
+        """Drop the mouse selection of text (annotations are untouched)."""
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def snap_selection(self, start: int, end: int, *, precise: bool = False) -> tuple[int, int] | None:
+        """The span a selection of ``[start, end)`` stands for.
+
+        Snapped outward to token boundaries, or exact when ``precise``; a
+        document without tokens trims surrounding whitespace instead. ``None``
+        when nothing but whitespace (or nothing) is selected.
+        """
+        if end < start:
+            start, end = end, start
+        if precise:
+            return (start, end) if end > start else None
+        if len(self._state.tokens):
+            return self._state.tokens.snap(start, end)
+        text = self._state.document.text if self._state.document else ""
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        return (start, end) if end > start else None
+
+    # -- look-ups -----------------------------------------------------------
+    def span_at(self, offset: int) -> int | None:
+        """Id of the innermost span containing the character at ``offset``, else ``None``."""
+        index = self._state.index
+        if index is None:
+            return None
+        spans = index.spans_at(offset)
+        return spans[0].id if spans else None
+
+    def span_at_point(self, point: QPointF) -> int | None:
+        """Id of the span whose text or tag is at a viewport point, else ``None``."""
+        hit = self._hit(QPointF(point))
+        return hit.id if hit is not None and hit.kind in ("tag", "span") else None
+
+    def relation_at_point(self, point: QPointF) -> int | None:
+        """Id of the relation whose arc or label is at a viewport point, else ``None``."""
+        hit = self._hit(QPointF(point))
+        return hit.id if hit is not None and hit.kind == "arc" else None
+
+    def offset_rect(self, offset: int) -> QRectF:
+        """Viewport rectangle of the text cursor before the character at ``offset``."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._state.offsets.to_display(offset))
+        return QRectF(self.cursorRect(cursor))
+
+    def tag_rect(self, span_id: int) -> QRectF | None:
+        """Viewport rectangle of a span's label tag, if it is on screen."""
+        for block, geometry in self._visible_blocks():
+            plan = self._layout.plan(block)
+            for lp in plan.lines if plan else ():
+                for tag in lp.tags:
+                    if tag.span_id == span_id:
+                        return tag.rect.translated(geometry.left(), geometry.top() + lp.y)
+        return None
+
+    def relation_label_rect(self, relation_id: int) -> QRectF | None:
+        """Viewport rectangle of a relation's label (the first, for an arc
+        split over two lines), if it is on screen."""
+        for block, geometry in self._visible_blocks():
+            plan = self._layout.plan(block)
+            for lp in plan.lines if plan else ():
+                for arc in lp.arcs:
+                    if arc.relation_id == relation_id:
+                        return arc.label_rect.translated(geometry.left(), geometry.top() + lp.y)
+        return None
+
+    def scroll_to_span(self, span_id: int) -> None:
+        """Scroll so the span is in view (a few lines below the top); no-op
+        when it is already fully visible or unknown. The selection is kept."""
+        index = self._state.index
+        span = index.span(span_id) if index is not None else None
+        if span is None:
+            return
+        top, bottom = self.offset_rect(span.start), self.offset_rect(span.end)
+        room = self._metrics.tag_height * 2
+        if top.top() - room >= 0 and bottom.bottom() <= self.viewport().height():
+            return
+        position = self._state.offsets.to_display(span.start)
+        block = self.document().findBlock(position)
+        self._layout.blockBoundingRect(block)
+        line = block.layout().lineForTextPosition(position - block.position())
+        line_number = block.firstLineNumber() + max(line.lineNumber(), 0)
+        self.verticalScrollBar().setValue(max(0, line_number - 2))
+
+    # -- painting -----------------------------------------------------------
+    def _visible_blocks(self) -> Iterator[tuple[QTextBlock, QRectF]]:
+        block = self.firstVisibleBlock()
+        offset = self.contentOffset()
+        height = self.viewport().height()
+        while block.isValid():
+            geometry = self.blockBoundingGeometry(block).translated(offset)
+            if geometry.top() > height:
+                break
+            if block.isVisible():
+                yield block, geometry
+            block = block.next()
+
+    def _highlight_visible(self) -> None:
+        if self._state.index is None:
+            return
+        for block, _geometry in list(self._visible_blocks()):
+            self._highlighter.ensure(block)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
+        self._highlight_visible()
+        super().paintEvent(event)
+        if self._state.index is None:
+            return
+        clip = QRectF(event.rect())
+        painter = QPainter(self.viewport())
+        try:
+            for block, geometry in self._visible_blocks():
+                if geometry.bottom() + 16 < clip.top():
+                    continue
+                plan = self._layout.plan(block)
+                if plan is not None:
+                    self._painter.paint_block(painter, plan, geometry.topLeft(), clip)
+        finally:
+            painter.end()
+
+    def _refresh(self, paragraphs: set[int], *, relayout: bool) -> None:
+        document = self.document()
+        for number in sorted(paragraphs):
+            block = document.findBlockByNumber(number)
+            if not block.isValid():
+                continue
+            self._highlighter.refresh(block)
+            if relayout:
+                self._layout.plans.pop(number, None)
+                document.markContentsDirty(block.position(), block.length())
+        self.viewport().update()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._highlight_visible()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.FontChange and hasattr(self, "_planner"):
+            self._metrics = Metrics(self.font())
+            self._planner.metrics = self._painter.metrics = self._metrics
+            self._layout.plans.clear()
+        super().changeEvent(event)
+
+    # -- mouse --------------------------------------------------------------
+    def _hit(self, point: QPointF) -> Hit | None:
+        if self._state.index is None:
+            return None
+        for block, geometry in self._visible_blocks():
+            if geometry.top() <= point.y() <= geometry.bottom():
+                plan = self._layout.plan(block)
+                if plan is None:
+                    return None
+                return self._painter.hit(plan, geometry.topLeft(), point)
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt name)
+        if event.button() == Qt.MouseButton.LeftButton:
+            hit = self._hit(event.position())
+            self._press = (event.position(), hit, False)
+            if hit is not None and hit.kind in _CLICKABLE:
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt name)
+        if event.button() == Qt.MouseButton.LeftButton:
+            hit = self._hit(event.position())
+            self._press = (event.position(), hit, True)
+            if hit is not None and hit.kind in _CLICKABLE:
+                event.accept()
+                return
+        super().mouseDoubleClickEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt name)
+        if event.buttons() == Qt.MouseButton.NoButton:
+            hit = self._hit(event.position())
+            clickable = hit is not None and hit.kind in _CLICKABLE
+            self.viewport().setCursor(
+                Qt.CursorShape.PointingHandCursor if clickable else Qt.CursorShape.IBeamCursor
+            )
+            hover = hit.id if hit is not None and hit.kind == "arc" else None
+            if hover != self._painter.hover_relation:
+                self._painter.hover_relation = hover
+                self.viewport().update()
+        elif self._press is not None and self._press[1] is not None and self._press[1].kind in _CLICKABLE:
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt name)
+        pressed, self._press = self._press, None
+        if pressed is None or event.button() != Qt.MouseButton.LeftButton:
+            super().mouseReleaseEvent(event)
+            return
+        origin, hit, double = pressed
+        moved = (event.position() - origin).manhattanLength() >= QApplication.startDragDistance()
+        if hit is not None and hit.kind in _CLICKABLE:
+            event.accept()
+            if not moved:
+                if hit.kind == "tag":
+                    self.spanClicked.emit(hit.id)
+                else:
+                    self.relationClicked.emit(hit.id)
+            return
+        super().mouseReleaseEvent(event)
+        cursor = self.textCursor()
+        if cursor.hasSelection() and (moved or double):
+            precise = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+            self._finish_selection(cursor, precise=precise)
+        elif not moved:
+            if hit is not None and hit.kind == "span":
+                self.spanClicked.emit(hit.id)
+            else:
+                self.backgroundClicked.emit()
+
+    def _finish_selection(self, cursor: QTextCursor, *, precise: bool) -> None:
+        offsets = self._state.offsets
+        start = offsets.to_index(cursor.selectionStart())
+        end = offsets.to_index(cursor.selectionEnd())
+        snapped = self.snap_selection(start, end, precise=precise)
+        if snapped is None:
+            self.clear_text_selection()
+            return
+        cursor.setPosition(offsets.to_display(snapped[0]))
+        cursor.setPosition(offsets.to_display(snapped[1]), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.selectionMade.emit(*snapped)
+
+    # -- tooltips -----------------------------------------------------------
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.ToolTip and self._state.index is not None:
+            hit = self._hit(QPointF(event.pos()))
+            text = self._tooltip(hit)
+            if text:
+                # Always rich text, escaped, so markup in the document shows literally.
+                rich = f"<p style='white-space:pre'>{html.escape(text)}</p>"
+                QToolTip.showText(event.globalPos(), rich, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def _tooltip(self, hit: Hit | None) -> str:
+        index = self._state.index
+        document = self._state.document
+        if hit is None or index is None or document is None:
+            return ""
+        if hit.kind == "arc":
+            rel = index.relation(hit.id)
+            head = index.span(rel.head) if rel else None
+            child = index.span(rel.child) if rel else None
+            if rel is None or head is None or child is None:
+                return ""
+            return (
+                f"{rel.label}: {document.text[head.start:head.end]!r} \u2192 "
+                f"{document.text[child.start:child.end]!r}"
+            )
+        span = index.span(hit.id)
+        if span is None:
+            return ""
+        origin = "suggestion" if span.is_suggestion else span.origin
+        score = f" {span.score:.2f}" if span.score is not None else ""
+        return f"{span.label} \u00b7 {origin}{score}"
