@@ -8,6 +8,7 @@ can be diffed against it.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping, Sequence
 
@@ -135,8 +136,8 @@ class AnnotationIndex:
 
     def paragraphs_of(self, span: Span) -> range:
         """Numbers of the paragraphs a span touches (its start's one for an empty span)."""
-        first = paragraph_of(self._starts, span.start)
-        last = paragraph_of(self._starts, max(span.start, span.end - 1))
+        first = max(bisect_right(self._starts, span.start) - 1, 0)
+        last = max(bisect_right(self._starts, span.end - 1) - 1, first)
         return range(first, last + 1)
 
     def span(self, span_id: int) -> Span | None:
@@ -238,13 +239,18 @@ class AnnotationIndex:
                         ids.add(sid)
                         todo.update(q for q in self.paragraphs_of(self._spans[sid]) if q not in seen)
         spans = [self._spans[i] for i in sorted(ids)]  # equal spans stack by id
-        lanes, stacked = span_stacking([(s.start, s.end) for s in spans])
+        lanes, flags = span_stacking([(s.start, s.end) for s in spans])
         moved = set()
-        for span, lane, flag in zip(spans, lanes, stacked):
-            if self._lanes.get(span.id) != lane:
-                moved.add(span.id)
-                self._lanes[span.id] = lane
-            if flag != (span.id in self._stacked):
-                moved.add(span.id)
-                (self._stacked.add if flag else self._stacked.discard)(span.id)
+        old_lanes, old_stacked = self._lanes, self._stacked
+        for span, lane, flag in zip(spans, lanes, flags):
+            sid = span.id
+            if old_lanes.get(sid) != lane:
+                moved.add(sid)
+                old_lanes[sid] = lane
+            if flag != (sid in old_stacked):
+                moved.add(sid)
+                if flag:
+                    old_stacked.add(sid)
+                else:
+                    old_stacked.discard(sid)
         return moved

@@ -39,12 +39,38 @@ def _stack(
     Each takes the lowest level that is above every placed interval it
     contains and not used by any placed interval it conflicts with.
     ``closed`` intervals conflict when they touch; half-open ones only when
-    they share a point inside both.
+    they share a point inside both. Groups of intervals that do not conflict
+    with any other group are independent, so a sweep by start splits them
+    off and a lone interval costs nothing more.
     """
     n = len(intervals)
     levels = [0] * n
     overlapped = [False] * n
-    order = sorted(range(n), key=lambda i: (intervals[i][1] - intervals[i][0], *intervals[i], i))
+    group: list[int] = []
+    reach = 0.0
+    for i in sorted(range(n), key=intervals.__getitem__):
+        lo, hi = intervals[i]
+        if group and (lo < reach or (closed and lo <= reach)):
+            group.append(i)
+            reach = max(reach, hi)
+            continue
+        if len(group) > 1:
+            _stack_group(intervals, group, closed, levels, overlapped)
+        group = [i]
+        reach = hi
+    if len(group) > 1:
+        _stack_group(intervals, group, closed, levels, overlapped)
+    return levels, overlapped
+
+
+def _stack_group(
+    intervals: Sequence[tuple[float, float]],
+    group: list[int],
+    closed: bool,
+    levels: list[int],
+    overlapped: list[bool],
+) -> None:
+    order = sorted(group, key=lambda i: (intervals[i][1] - intervals[i][0], *intervals[i], i))
     placed_lo: list[float] = []
     placed: list[tuple[float, float, int, int]] = []
     for i in order:
@@ -74,7 +100,6 @@ def _stack(
         at = bisect_right(placed_lo, lo)
         placed_lo.insert(at, lo)
         placed.insert(at, (lo, hi, level, i))
-    return levels, overlapped
 
 
 def stack_spans(spans: Sequence[tuple[int, int]]) -> list[int]:

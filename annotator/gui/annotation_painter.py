@@ -142,6 +142,8 @@ class AnnotationPainter:
                     )
                 elif y is None:
                     painter.drawEllipse(QPointF(x, arc.y), 2.0, 2.0)
+            if arc.label_rect.isNull():
+                continue
             label_bg = QColor(BASE)
             label_bg.setAlphaF(0.92)
             painter.setBrush(label_bg)

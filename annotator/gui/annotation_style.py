@@ -129,7 +129,8 @@ class Metrics:
         return width
 
     def arc_label_width(self, text: str) -> float:
+        """Room for a relation label, wide enough for its bold (selected) form."""
         width = self._arc_widths.get(text)
         if width is None:
-            width = self._arc_widths[text] = self.arc_metrics.horizontalAdvance(text) + 6
+            width = self._arc_widths[text] = self.tag_metrics.horizontalAdvance(text) + 6
         return width

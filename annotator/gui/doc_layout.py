@@ -52,7 +52,8 @@ class ArcPlan:
     ``(bx, by)``; a ``None`` ``ay``/``by`` means that end runs off the line's
     edge at ``ax``/``bx``. ``arrow_at`` names the end that is the relation's
     child ("a", "b" or "" when the child is on another line). Coordinates
-    are relative to the line's top left.
+    are relative to the line's top left; ``label_rect`` is null when the
+    label is left to the other half of a split arc.
     """
 
     relation_id: int
@@ -161,7 +162,7 @@ class BlockPlanner:
         for lp, row_count in zip(plan.lines, rows):
             room = row_count * (m.tag_height + m.tag_spacing)
             if lp.arcs:
-                room = max(room, 1 - min(a.label_rect.top() for a in lp.arcs))
+                room = max(room, 1 - min(a.y - m.arc_step / 2 for a in lp.arcs))
             gaps.append(m.under + room)
         return gaps, plan
 
@@ -269,6 +270,11 @@ class BlockPlanner:
                 level = min(level, m.MAX_ARC_LEVELS - 1)
                 y = base - (level + 0.5) * m.arc_step
                 width = m.arc_label_width(rel.label)
+                if by is None and abs(bx - ax) < width + 12:
+                    # Half of a split arc too short for its label: the other
+                    # half carries it.
+                    lp.arcs.append(ArcPlan(rel.id, "", ax, ay, bx, by, y, arrow, QRectF()))
+                    continue
                 mid = (ax + bx) / 2
                 mid = max(lp.left + width / 2, min(mid, lp.right - width / 2))
                 label = QRectF(mid - width / 2, y - m.arc_step / 2 + 1, width, m.arc_step - 2)

@@ -225,7 +225,7 @@ class DocView(QPlainTextEdit):
             plan = self._layout.plan(block)
             for lp in plan.lines if plan else ():
                 for arc in lp.arcs:
-                    if arc.relation_id == relation_id:
+                    if arc.relation_id == relation_id and not arc.label_rect.isNull():
                         return arc.label_rect.translated(geometry.left(), geometry.top() + lp.y)
         return None
 
