@@ -11,12 +11,14 @@ from pathlib import Path
 from typing import Any
 
 from .core.scheme import Scheme
+from .ops.agreement import agreement
 from .ops.exporting import export
 from .ops.importing import ImportReport, import_files
+from .ops.merging import MergeReport, merge_projects
 from .ops.training import train_model
 from .store.project import Project
 
-__all__ = ["init_project", "open_project", "import_files", "export", "stats", "train_model", "ImportReport", "Project", "Scheme"]
+__all__ = ["init_project", "open_project", "import_files", "export", "stats", "train_model", "merge_projects", "agreement", "MergeReport", "ImportReport", "Project", "Scheme"]
 
 
 def init_project(path: str | Path, *, scheme: str | Path | Scheme | None = None, language: str = "en") -> Project:

@@ -143,6 +143,45 @@ def train(project: Path, output: Path, owner: str, dev: float, seed: int, max_ep
 
 
 @cli.command()
+@click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("others", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+def merge(project: Path, others: tuple[Path, ...]) -> None:
+    """Merge the documents and annotation sets of OTHERS (project files) into PROJECT.
+
+    Documents match by text, sets by annotator; where both files changed a
+    set, the later edit wins. OTHERS are only read. Running it again changes nothing.
+    """
+    with api.open_project(project) as proj:
+        report = api.merge_projects(proj, others)
+    for line in report.lines():
+        click.echo(line)
+
+
+def _names(value: str | None) -> list[str] | None:
+    return [n.strip() for n in value.split(",") if n.strip()] if value else None
+
+
+@cli.command()
+@click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--annotators", help="Comma-separated annotators to compare (default: all but gold and model:*).")
+@click.option("--labels", help="Comma-separated span labels to compare (default: all).")
+@click.option("--all-documents", is_flag=True, help="Also compare documents not every annotator has marked done or reviewed.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def agreement(project: Path, annotators: str | None, labels: str | None, all_documents: bool, as_json: bool) -> None:
+    """Inter-annotator agreement in PROJECT: span F1, token kappa and alpha, relation F1."""
+    with api.open_project(project) as proj:
+        report = api.agreement(
+            proj, annotators=_names(annotators), labels=_names(labels), include_unfinished=all_documents
+        )
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        return
+    click.echo(report.format_table(), nl=False)
+    if report.documents == 0 and not all_documents:
+        click.echo("No document is finished by every annotator; --all-documents compares unfinished sets too.")
+
+
+@cli.command()
 def formats() -> None:
     """List the import and export formats."""
     from .formats import registry

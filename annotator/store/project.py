@@ -19,11 +19,10 @@ from typing import Any, Iterable, Iterator, Sequence
 from sqlite_utils import Database
 
 from ..core.edits import Edit, edit_from_dict
-from ..core.errors import EditConflictError, ProjectError
+from ..core.errors import EditConflictError, ProjectError, SchemaVersionError
 from ..core.model import AnnotationSet, Document, Relation, Span, Token, is_suggestion_owner
 from ..core.scheme import Scheme
-from .migrations import migrate
-from .migrations import SCHEMA_VERSION, current_version
+from .migrations import SCHEMA_VERSION, current_version, migrate
 
 BUSY_TIMEOUT_MS = 10_000
 # Ids per ``IN (...)`` list in bulk reads, well under SQLite's variable limit.
@@ -461,6 +460,154 @@ class Project:
                 done.append(undone.pop())
         return done, undone
 
+    # -- other project files and bulk reads (merge, agreement) ---------------
+    @classmethod
+    def open_readonly(cls, path: str | Path) -> "Project":
+        """Open a project file for reading only: nothing is migrated or written.
+
+        Raises ``ProjectError`` naming the file when it is missing, is not an
+        SQLite file, is an SQLite file but not a project, or has an older
+        schema (open it once normally to upgrade it); ``SchemaVersionError``
+        when a newer annotator wrote it.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise ProjectError(f"{path} does not exist; check the file name")
+        with open(path, "rb") as fh:
+            header = fh.read(16)
+        if header != b"SQLite format 3\x00":
+            raise ProjectError(f"{path} is not an annotator project (not an SQLite file)")
+        uri = path.resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        db = Database(conn)
+        try:
+            tables = set(db.table_names())
+            if "project_info" not in tables or "migrations" not in tables:
+                raise ProjectError(f"{path} is an SQLite file but not an annotator project")
+            version = current_version(db)
+            if version > SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"{path} has schema version {version}, but this annotator understands up to "
+                    f"{SCHEMA_VERSION}. Upgrade annotator to read it."
+                )
+            if version < SCHEMA_VERSION:
+                raise ProjectError(
+                    f"{path} has the older schema version {version}; upgrade it by opening it once "
+                    f"(`annotator stats {path}`), then try again"
+                )
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise ProjectError(f"{path} cannot be read as a project: {exc}") from None
+        except BaseException:
+            conn.close()
+            raise
+        return cls(db, path)
+
+    def document_hashes(self) -> dict[str, int]:
+        """Text hash to document id for every document, in id order."""
+        return dict(self.db.execute("SELECT hash, id FROM documents ORDER BY id").fetchall())
+
+    def document_row(self, document_id: int) -> dict[str, Any]:
+        """A document as stored: id, hash, title, text, meta (dict), tokens
+        (tuple of ``Token``), source and added_at."""
+        row = self.db.execute(
+            "SELECT id, hash, title, text, meta, tokens, source, added_at FROM documents WHERE id = ?",
+            [document_id],
+        ).fetchone()
+        if row is None:
+            raise ProjectError(f"{self.path} has no document {document_id}")
+        keys = ("id", "hash", "title", "text", "meta", "tokens", "source", "added_at")
+        out = dict(zip(keys, row))
+        out["meta"] = json.loads(out["meta"])
+        out["tokens"] = tokens_from_json(out["tokens"])
+        return out
+
+    def set_rows(self, owners: Sequence[str] | None = None) -> list[tuple[int, str, str]]:
+        """``(document_id, owner, status)`` of every set (of ``owners`` when
+        given), by document id then owner."""
+        sql = "SELECT document_id, owner, status FROM annotation_sets"
+        params: list[Any] = []
+        if owners is not None:
+            if not owners:
+                return []
+            sql += f" WHERE owner IN ({','.join('?' * len(owners))})"
+            params = list(owners)
+        return self.db.execute(sql + " ORDER BY document_id, owner", params).fetchall()
+
+    def document_tokens(self, document_ids: Sequence[int]) -> dict[int, tuple[Token, ...]]:
+        """The tokens of many documents at once; unknown ids are left out."""
+        out: dict[int, tuple[Token, ...]] = {}
+        for chunk in _chunks(document_ids):
+            marks = ",".join("?" * len(chunk))
+            for doc_id, raw in self.db.execute(f"SELECT id, tokens FROM documents WHERE id IN ({marks})", chunk):
+                out[doc_id] = tokens_from_json(raw)
+        return out
+
+    def load_sets(self, document_ids: Sequence[int], owners: Sequence[str]) -> dict[int, dict[str, AnnotationSet]]:
+        """The sets of ``owners`` for many documents in a few queries.
+
+        Returns ``{document_id: {owner: set}}``; a document none of the owners
+        has a set for is left out, as is an owner without a set.
+        """
+        out: dict[int, dict[str, AnnotationSet]] = {}
+        if not owners:
+            return out
+        owner_marks = ",".join("?" * len(owners))
+        for chunk in _chunks(document_ids):
+            marks = ",".join("?" * len(chunk))
+            by_id: dict[int, AnnotationSet] = {}
+            for set_id, doc_id, owner, status, updated_at, updated_by, seconds in self.db.execute(
+                "SELECT id, document_id, owner, status, updated_at, updated_by, seconds FROM annotation_sets "
+                f"WHERE document_id IN ({marks}) AND owner IN ({owner_marks})",
+                [*chunk, *owners],
+            ):
+                aset = AnnotationSet(doc_id, owner, status, updated_at=updated_at, updated_by=updated_by, seconds=seconds)
+                by_id[set_id] = aset
+                out.setdefault(doc_id, {})[owner] = aset
+            if not by_id:
+                continue
+            set_marks = ",".join("?" * len(by_id))
+            for set_id, sid, start, end, label, origin, score, frags, attrs in self.db.execute(
+                "SELECT set_id, id, start, end, label, origin, score, fragments, attrs FROM spans "
+                f"WHERE set_id IN ({set_marks})",
+                list(by_id),
+            ):
+                by_id[set_id].spans[sid] = Span(
+                    sid, start, end, label, origin, score,
+                    tuple(tuple(f) for f in json.loads(frags)) if frags else (),
+                    json.loads(attrs) if attrs else {},
+                )
+            for set_id, rid, head, child, label, origin, attrs in self.db.execute(
+                "SELECT set_id, id, head_id, child_id, label, origin, attrs FROM relations "
+                f"WHERE set_id IN ({set_marks})",
+                list(by_id),
+            ):
+                by_id[set_id].relations[rid] = Relation(rid, head, child, label, origin, json.loads(attrs) if attrs else {})
+        return out
+
+    def copy_set(self, document_id: int, aset: AnnotationSet) -> AnnotationSet:
+        """Make ``aset.owner``'s set for a document a copy of ``aset``, creating it if needed.
+
+        Spans, relations (re-pointed to the new span ids), status, updated_at,
+        updated_by and seconds are taken from ``aset``. The set's journal is
+        cleared, since its edits refer to spans that are gone. Used to merge
+        project files; not journaled.
+        """
+        with self.transaction():
+            self.write_set(
+                document_id, aset.owner, aset.sorted_spans(), aset.sorted_relations(),
+                status=aset.status, who=aset.updated_by,
+            )
+            set_id = self._set_id(document_id, aset.owner, create=False)
+            self.db.execute(
+                "UPDATE annotation_sets SET updated_at = ?, updated_by = ?, seconds = ? WHERE id = ?",
+                [aset.updated_at, aset.updated_by, aset.seconds, set_id],
+            )
+            self.db.execute("DELETE FROM journal WHERE set_id = ?", [set_id])
+        copied = self.annotation_set(document_id, aset.owner)
+        assert copied is not None
+        return copied
+
     # -- summaries -----------------------------------------------------------
     def stats(self) -> dict[str, Any]:
         """Counts of documents, sets by owner and status, spans and relations by label."""
@@ -485,6 +632,13 @@ def fts_query(text: str) -> str:
     quoted[-1] += "*"
     return " ".join(quoted)
 
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    """``ids`` in lists of at most ``ID_CHUNK``, for ``IN (...)`` queries."""
+    ids = list(ids)
+    for i in range(0, len(ids), ID_CHUNK):
+        yield ids[i : i + ID_CHUNK]
 
 class _SetWriter:
     """Edit target that writes one set's rows, checking each row is as the
