@@ -1,0 +1,49 @@
+"""Reading JSON files for the JSON-based formats: whole files with an error
+that says where, and the first record of a file for sniffing."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .registry import read_head, read_text
+
+SNIFF_BYTES = 1 << 20
+
+
+def json_error(exc: json.JSONDecodeError) -> str:
+    """A JSON syntax error as a sentence with line and column."""
+    return f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+
+
+def load_json(path: Path) -> tuple[Any, str | None]:
+    """A whole UTF-8 JSON file as data, or ``(None, error)`` saying where it is broken."""
+    text, error = read_text(path)
+    if error:
+        return None, error
+    assert text is not None
+    try:
+        return json.loads(text), None
+    except json.JSONDecodeError as exc:
+        return None, json_error(exc)
+
+
+def first_record(path: Path) -> Any:
+    """The first JSON value of a file, for sniffing; ``None`` when it cannot be told.
+
+    For a JSON array this is its first element (``None`` for an empty array);
+    for JSON Lines the first line; for a pretty-printed object the object.
+    Only the first megabyte is read, so a first record longer than that gives
+    ``None`` and the caller falls back on looking at the raw text.
+    """
+    head = read_head(path, SNIFF_BYTES).lstrip("\ufeff").lstrip()
+    decoder = json.JSONDecoder()
+    if head.startswith("["):
+        head = head[1:].lstrip()
+        if head.startswith("]"):
+            return None
+    try:
+        value, _ = decoder.raw_decode(head)
+    except json.JSONDecodeError:
+        return None
+    return value
