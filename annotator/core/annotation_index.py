@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Iterable, Mapping, Sequence
 
 from .layout import paragraph_of, span_stacking
 from .model import Relation, Span
+
+# What of a span or relation shows in the view; a change elsewhere redraws nothing.
+_SPAN_KEY = attrgetter("start", "end", "label", "origin", "score", "fragments")
+_RELATION_KEY = attrgetter("head", "child", "label", "origin")
 
 
 @dataclass
@@ -48,6 +53,8 @@ class AnnotationIndex:
         self._starts = list(starts)
         self._spans: dict[int, Span] = {}
         self._relations: dict[int, Relation] = {}
+        self._span_keys: dict[int, tuple] = {}
+        self._relation_keys: dict[int, tuple] = {}
         self._par_spans: dict[int, set[int]] = {}
         self._par_relations: dict[int, set[int]] = {}
         self._span_relations: dict[int, set[int]] = {}
@@ -60,6 +67,8 @@ class AnnotationIndex:
         """Replace the whole content."""
         self._spans = {s.id: s for s in spans}
         self._relations = {r.id: r for r in relations}
+        self._span_keys = {sid: _SPAN_KEY(s) for sid, s in self._spans.items()}
+        self._relation_keys = {rid: _RELATION_KEY(r) for rid, r in self._relations.items()}
         self._par_spans.clear()
         self._par_relations.clear()
         self._span_relations.clear()
@@ -75,37 +84,43 @@ class AnnotationIndex:
     def update(self, spans: Mapping[int, Span], relations: Mapping[int, Relation]) -> IndexChange:
         """Bring the index in line with new mappings and say what changed.
 
-        Unchanged spans and relations (equal dataclasses) cost one comparison
-        each; only changed ones are re-placed.
+        A span or relation counts as changed when anything that is drawn
+        differs (bounds, label, origin, score; ends and label of a relation);
+        other changes (``attrs``) are taken over silently. The mappings may be
+        new objects on every call (a set re-read from the store): comparing
+        costs one tuple comparison per item, and only changed items are
+        re-placed.
         """
         change = IndexChange()
-        for sid in set(self._spans) | set(spans):
-            old, new = self._spans.get(sid), spans.get(sid)
-            if old == new:
-                continue
+        old_spans, old_keys = self._spans, self._span_keys
+        new_keys = {sid: _SPAN_KEY(span) for sid, span in spans.items()}
+        changed = [sid for sid, key in new_keys.items() if old_keys.get(sid) != key]
+        changed.extend(old_keys.keys() - new_keys.keys())
+        self._spans, self._span_keys = dict(spans), new_keys
+        for sid in changed:
+            old, new = old_spans.get(sid), spans.get(sid)
             change.spans.add(sid)
             if old is not None:
                 change.paragraphs.update(self.paragraphs_of(old))
                 self._unplace_span(old)
-                del self._spans[sid]
             if new is not None:
-                self._spans[sid] = new
                 self._place_span(new)
                 change.paragraphs.update(self.paragraphs_of(new))
             else:
                 self._lanes.pop(sid, None)
                 self._stacked.discard(sid)
-        for rid in set(self._relations) | set(relations):
-            old_rel, new_rel = self._relations.get(rid), relations.get(rid)
-            if old_rel == new_rel:
-                continue
+        old_relations, old_rel_keys = self._relations, self._relation_keys
+        new_rel_keys = {rid: _RELATION_KEY(rel) for rid, rel in relations.items()}
+        changed = [rid for rid, key in new_rel_keys.items() if old_rel_keys.get(rid) != key]
+        changed.extend(old_rel_keys.keys() - new_rel_keys.keys())
+        self._relations, self._relation_keys = dict(relations), new_rel_keys
+        for rid in changed:
+            old_rel, new_rel = old_relations.get(rid), relations.get(rid)
             change.relations.add(rid)
             if old_rel is not None:
                 change.paragraphs.update(self._rel_pars.get(rid, ()))
                 self._unplace_relation(old_rel)
-                del self._relations[rid]
             if new_rel is not None:
-                self._relations[rid] = new_rel
                 self._place_relation(new_rel)
         # Arcs follow their spans: a moved or relabelled span redraws the
         # arcs hanging from it, wherever their other end is.

@@ -6,10 +6,11 @@ selection never needs a new layout.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 
 from .annotation_style import ACCENT, BASE, TEXT, Metrics
 from .doc_layout import ArcPlan, BlockPlan, LinePlan
@@ -33,8 +34,18 @@ class AnnotationPainter:
 
     def __init__(self, state: ViewState, metrics: Metrics) -> None:
         self.state = state
-        self.metrics = metrics
+        self._metrics = metrics
+        self._chips: dict[tuple, QPixmap] = {}
         self.hover_relation: int | None = None
+
+    @property
+    def metrics(self) -> Metrics:
+        return self._metrics
+
+    @metrics.setter
+    def metrics(self, metrics: Metrics) -> None:
+        self._metrics = metrics
+        self._chips.clear()
 
     # -- painting -----------------------------------------------------------
     def paint_block(self, painter: QPainter, plan: BlockPlan, origin: QPointF, clip: QRectF) -> None:
@@ -66,7 +77,7 @@ class AnnotationPainter:
             if span.is_suggestion:
                 pen.setStyle(Qt.PenStyle.DotLine)
             painter.setPen(pen)
-            y = lp.height + 1.5 + run.lane * m.bar_step
+            y = lp.height + 1.5 + min(run.lane, m.MAX_BAR_LANE) * m.bar_step
             painter.drawLine(QLineF(run.x1 + 1, y, run.x2 - 1, y))
 
     def _paint_outlines(self, painter: QPainter, lp: LinePlan) -> None:
@@ -87,9 +98,7 @@ class AnnotationPainter:
 
     def _paint_tags(self, painter: QPainter, lp: LinePlan, emphasised: set[int]) -> None:
         index = self.state.index
-        m = self.metrics
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setFont(m.tag_font)
+        font = self.metrics.tag_font
         for tag in lp.tags:
             span = index.span(tag.span_id) if index else None
             if span is None:
@@ -105,14 +114,51 @@ class AnnotationPainter:
             else:
                 fill, text_color = style.fill, TEXT
                 border.setAlphaF(0.35)
-            pen = QPen(border, 1.0)
-            if span.is_suggestion and not strong:
-                pen.setStyle(Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            painter.setBrush(fill)
-            painter.drawRoundedRect(tag.rect.adjusted(0.5, 0.5, -0.5, -0.5), 3, 3)
-            painter.setPen(text_color)
-            painter.drawText(tag.rect, Qt.AlignmentFlag.AlignCenter, tag.text)
+            dashed = span.is_suggestion and not strong
+            self._chip(painter, tag.rect, tag.text, font, fill, border, text_color, dashed)
+
+    def _chip(
+        self,
+        painter: QPainter,
+        rect: QRectF,
+        text: str,
+        font: QFont,
+        fill: QColor,
+        border: QColor | None,
+        text_color: QColor,
+        dashed: bool,
+    ) -> None:
+        """A rounded box with centred text, rendered once and kept as a pixmap."""
+        dpr = painter.device().devicePixelRatioF()
+        key = (
+            text, font.weight(), fill.rgba(), border.rgba() if border else 0, text_color.rgba(),
+            dashed, rect.width(), rect.height(), dpr,
+        )
+        pixmap = self._chips.get(key)
+        if pixmap is None:
+            if len(self._chips) > 4000:
+                self._chips.clear()
+            pixmap = QPixmap(math.ceil(rect.width() * dpr), math.ceil(rect.height() * dpr))
+            pixmap.setDevicePixelRatio(dpr)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            chip = QPainter(pixmap)
+            chip.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            chip.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+            if border is None:
+                chip.setPen(Qt.PenStyle.NoPen)
+            else:
+                pen = QPen(border, 1.0)
+                if dashed:
+                    pen.setStyle(Qt.PenStyle.DashLine)
+                chip.setPen(pen)
+            chip.setBrush(fill)
+            chip.drawRoundedRect(QRectF(0.5, 0.5, rect.width() - 1, rect.height() - 1), 3, 3)
+            chip.setFont(font)
+            chip.setPen(text_color)
+            chip.drawText(QRectF(0, 0, rect.width(), rect.height()), Qt.AlignmentFlag.AlignCenter, text)
+            chip.end()
+            self._chips[key] = pixmap
+        painter.drawPixmap(rect.topLeft(), pixmap)
 
     def _paint_arcs(self, painter: QPainter, lp: LinePlan) -> None:
         if not lp.arcs:
@@ -146,14 +192,8 @@ class AnnotationPainter:
                 continue
             label_bg = QColor(BASE)
             label_bg.setAlphaF(0.92)
-            painter.setBrush(label_bg)
-            painter.drawRoundedRect(arc.label_rect, 3, 3)
-            font = m.arc_font
-            if selected:
-                font = m.tag_font
-            painter.setFont(font)
-            painter.setPen(color)
-            painter.drawText(arc.label_rect, Qt.AlignmentFlag.AlignCenter, arc.text)
+            font = m.tag_font if selected else m.arc_font
+            self._chip(painter, arc.label_rect, arc.text, font, label_bg, None, color, False)
 
     # -- hit testing --------------------------------------------------------
     def hit(self, plan: BlockPlan, origin: QPointF, point: QPointF) -> Hit | None:

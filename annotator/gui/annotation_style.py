@@ -6,6 +6,7 @@ names one colour per label.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -90,12 +91,13 @@ class Metrics:
     """Sizes of the annotation furniture, derived from the text font.
 
     Above each text line the view reserves ``under`` pixels for the lane bars
-    of the line before, one row of ``tag_height`` per stacked tag row, and
-    ``arc_step`` per arc level.
+    of the line before (three lanes of ``bar_step``), one row of
+    ``tag_height`` per stacked tag row, and ``arc_step`` per arc level.
     """
 
     MAX_TAG_ROWS = 3
     MAX_ARC_LEVELS = 8
+    MAX_BAR_LANE = 2  # deeper lanes share the lowest bar
 
     def __init__(self, text_font: QFont) -> None:
         size = text_font.pointSizeF()
@@ -114,7 +116,7 @@ class Metrics:
         self.tag_pad = 4.0
         self.tag_spacing = 2.0
         self.tag_gap = 3.0
-        self.under = 7.0
+        self.under = 9.0
         self.bar_step = 3.0
         self.bar_width = 2.0
         self.arc_step = round(self.arc_metrics.height() + 2)
@@ -125,12 +127,12 @@ class Metrics:
     def tag_width(self, text: str) -> float:
         width = self._widths.get(text)
         if width is None:
-            width = self._widths[text] = self.tag_metrics.horizontalAdvance(text) + 2 * self.tag_pad
+            width = self._widths[text] = math.ceil(self.tag_metrics.horizontalAdvance(text) + 2 * self.tag_pad)
         return width
 
     def arc_label_width(self, text: str) -> float:
         """Room for a relation label, wide enough for its bold (selected) form."""
         width = self._arc_widths.get(text)
         if width is None:
-            width = self._arc_widths[text] = self.tag_metrics.horizontalAdvance(text) + 6
+            width = self._arc_widths[text] = math.ceil(self.tag_metrics.horizontalAdvance(text) + 6)
         return width

@@ -218,7 +218,7 @@ class BlockPlanner:
         right_edges: list[float] = []
         for tag in lp.tags:
             width = tag.rect.width()
-            x = max(lp.left, min(tag.rect.x(), lp.right - width))
+            x = round(max(lp.left, min(tag.rect.x(), lp.right - width)))
             row = next((r for r, edge in enumerate(right_edges) if edge + m.tag_gap <= x), None)
             if row is None:
                 if len(right_edges) < m.MAX_TAG_ROWS:
@@ -277,5 +277,5 @@ class BlockPlanner:
                     continue
                 mid = (ax + bx) / 2
                 mid = max(lp.left + width / 2, min(mid, lp.right - width / 2))
-                label = QRectF(mid - width / 2, y - m.arc_step / 2 + 1, width, m.arc_step - 2)
+                label = QRectF(round(mid - width / 2), round(y - m.arc_step / 2 + 1), width, m.arc_step - 2)
                 lp.arcs.append(ArcPlan(rel.id, rel.label, ax, ay, bx, by, y, arrow, label))

@@ -284,7 +284,12 @@ class DocView(QPlainTextEdit):
             painter.end()
 
     def _refresh(self, paragraphs: set[int], *, relayout: bool) -> None:
+        """Re-highlight (and with ``relayout`` re-plan) paragraphs, and repaint
+        the part of the viewport they cover."""
         document = self.document()
+        offset = self.contentOffset()
+        viewport = self.viewport()
+        bottom_slop = self._metrics.under + 2  # lane bars hang below a block
         for number in sorted(paragraphs):
             block = document.findBlockByNumber(number)
             if not block.isValid():
@@ -293,7 +298,9 @@ class DocView(QPlainTextEdit):
             if relayout:
                 self._layout.plans.pop(number, None)
                 document.markContentsDirty(block.position(), block.length())
-        self.viewport().update()
+            if block.layout().lineCount():
+                rect = self.blockBoundingGeometry(block).translated(offset)
+                viewport.update(rect.adjusted(0, 0, 0, bottom_slop).toAlignedRect())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
