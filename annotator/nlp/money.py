@@ -8,18 +8,18 @@ not amounts and are not matched.
 
 The patterns are written for the tokenization of ``spacy.blank("en")``, which
 splits "$5" into "$" + "5" and "40m" into "40" + "m" but keeps "1.2bn" whole.
-A ``Matcher`` pays a Python cost at every token of what it is given, so the
-component first finds currency tokens with a ``PhraseMatcher`` (which does not)
-and runs the ``Matcher`` only on short windows around them.
+Every pattern holds a currency symbol, code or name, so the ``Matcher`` runs
+only on short windows around those tokens (see :mod:`annotator.nlp.anchored`).
 """
 from __future__ import annotations
 
 from typing import Iterable
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
+
+from .anchored import AnchoredMatcher
 
 MONEY_LABEL = "MONEY"
 
@@ -101,9 +101,6 @@ def money_patterns() -> list[list[dict]]:
     ]
 
 
-# No MONEY pattern is longer than this many tokens, so a window reaching this
-# far on each side of a currency token holds every match that contains it.
-WINDOW = 8
 _SCALE_SET = frozenset(SCALES)
 
 
@@ -117,24 +114,9 @@ class MoneyFinder:
 
     def __init__(self, vocab: Vocab, *, spans_key: str) -> None:
         self.spans_key = spans_key
-        self.matcher = Matcher(vocab)
-        self.matcher.add(MONEY_LABEL, money_patterns(), greedy="LONGEST")
-        # Every pattern holds a symbol, a code or a currency word: those are
-        # the anchors. LOWER finds "USD" and "usd" alike; the Matcher decides.
-        self.anchors = PhraseMatcher(vocab, attr="LOWER")
-        words = dict.fromkeys(w.lower() for w in SYMBOLS + CODES + CURRENCY_WORDS + AMBIGUOUS_CURRENCY_WORDS)
-        self.anchors.add("ANCHOR", [Doc(vocab, words=[w]) for w in words])
-
-    def windows(self, doc: Doc) -> list[tuple[int, int]]:
-        """Token ranges ``[start, end)`` around the currency tokens, merged, in order."""
-        merged: list[tuple[int, int]] = []
-        for _, start, end in self.anchors(doc):
-            lo, hi = max(0, start - WINDOW), min(len(doc), end + WINDOW)
-            if merged and lo <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(hi, merged[-1][1]))
-            else:
-                merged.append((lo, hi))
-        return merged
+        # LOWER finds "USD" and "usd" alike as anchors; the patterns decide.
+        anchors = {"LOWER": SYMBOLS + CODES + CURRENCY_WORDS + AMBIGUOUS_CURRENCY_WORDS}
+        self.matcher = AnchoredMatcher(vocab, {MONEY_LABEL: money_patterns()}, anchors=anchors, greedy="LONGEST")
 
     def find(self, doc: Doc) -> list[Span]:
         """The MONEY spans of ``doc`` in text order, without changing ``doc``.
@@ -142,13 +124,11 @@ class MoneyFinder:
         A match that starts on a scale word ("billion dollar" inside
         "multi-billion dollar") is not an amount and is dropped.
         """
-        spans = []
-        for lo, hi in self.windows(doc):
-            for _, start, end in self.matcher(doc[lo:hi]):
-                if doc[lo + start].lower_ not in _SCALE_SET:
-                    spans.append(Span(doc, lo + start, lo + end, label=MONEY_LABEL))
-        spans.sort(key=lambda s: (s.start, s.end))
-        return spans
+        return [
+            Span(doc, start, end, label=MONEY_LABEL)
+            for _, start, end in self.matcher(doc)
+            if doc[start].lower_ not in _SCALE_SET
+        ]
 
     def __call__(self, doc: Doc) -> Doc:
         found = self.find(doc)

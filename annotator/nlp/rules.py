@@ -2,18 +2,21 @@
 
 ``make_rules_pipeline()`` builds a pipeline that needs no statistical model:
 
-1. ``entity_ruler`` with the patterns in ``resources/patterns/*.jsonl``
-   (ORG, GPE, LOC, PRODUCT, DATE);
-2. ``annotator_money_v1`` (see :mod:`annotator.nlp.money`) for MONEY;
-3. ``annotator_spans_v1``, which gathers everything into
-   ``doc.spans["annotator"]`` and sets ``doc.ents`` to a non-overlapping subset.
+1. ``entity_ruler`` with the phrase patterns of ``resources/patterns/*.jsonl``
+   (ORG, GPE, LOC, PRODUCT and fixed DATE phrases);
+2. ``annotator_token_rules_v1`` with the token patterns of the same files
+   (composed dates such as "September 4, 1998");
+3. ``annotator_money_v1`` (see :mod:`annotator.nlp.money`) for MONEY;
+4. ``annotator_spans_v1``, which tidies the candidates, keeps the longest of
+   overlapping ones, and writes them to ``doc.spans["annotator"]`` and
+   ``doc.ents``.
 
 Gazetteer entries are phrase patterns matched on ``ORTH``: the ruler tokenizes
 them with the pipeline's own tokenizer, so "U.S." and "Co." split the same way
 in patterns and texts, and the match is case-sensitive, so "apple" and "target"
-stay ordinary words. A phrase pattern costs next to nothing at run time,
-whereas each token pattern is tried at every token, so token patterns are kept
-for the few dates that need them.
+stay ordinary words. A phrase pattern costs next to nothing at run time; token
+patterns go to an :class:`~annotator.nlp.anchored.AnchoredMatcher`, which
+runs them only near their anchor words instead of at every token.
 """
 from __future__ import annotations
 
@@ -21,14 +24,19 @@ import json
 from pathlib import Path
 
 import spacy
+from collections import defaultdict
+from typing import Iterable
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+from spacy.vocab import Vocab
 
 from annotator.core.errors import PipelineError
 from annotator.core.scheme import RESOURCES_DIR
 
 from . import money as _money  # noqa: F401  (registers annotator_money_v1)
+from .anchored import AnchoredMatcher
 
 SPANS_KEY = "annotator"
 PATTERNS_DIR = RESOURCES_DIR / "patterns"
@@ -82,9 +90,10 @@ def make_rules_pipeline(lang: str = "en", *, patterns_dir: Path | None = None) -
             ``resources/patterns``.
 
     Returns:
-        A ``Language`` whose docs carry every suggestion in
-        ``doc.spans[SPANS_KEY]`` (overlaps allowed) and the longest
-        non-overlapping ones in ``doc.ents``.
+        A ``Language`` whose docs carry their suggestions, each with its
+        label, in ``doc.spans[SPANS_KEY]`` (always present, possibly empty)
+        and in ``doc.ents``. The rules resolve overlaps to the longest span,
+        so both hold the same spans.
 
     Raises:
         PipelineError: unknown language code, or missing/malformed patterns.
@@ -93,21 +102,62 @@ def make_rules_pipeline(lang: str = "en", *, patterns_dir: Path | None = None) -
         nlp = spacy.blank(lang)
     except (ImportError, KeyError, ValueError) as exc:
         raise PipelineError(f"spaCy has no language {lang!r} ({exc}); use a code such as 'en'") from None
+    patterns = load_patterns(patterns_dir or PATTERNS_DIR)
     ruler = nlp.add_pipe("entity_ruler", config={"validate": False})
-    ruler.add_patterns(load_patterns(patterns_dir or PATTERNS_DIR))
+    ruler.add_patterns([p for p in patterns if isinstance(p["pattern"], str)])
+    token_rules = nlp.add_pipe("annotator_token_rules_v1", config={"spans_key": SPANS_KEY})
+    token_rules.add_patterns([p for p in patterns if isinstance(p["pattern"], list)])
     nlp.add_pipe("annotator_money_v1", config={"spans_key": SPANS_KEY})
     nlp.add_pipe("annotator_spans_v1", config={"spans_key": SPANS_KEY})
     return nlp
 
 
-class SpanCollector:
-    """Merges the ruler's entities with the spans already in the group.
+def _add_to_group(doc: Doc, spans_key: str, spans: list[Span]) -> None:
+    if spans:
+        existing: Iterable[Span] = doc.spans[spans_key] if spans_key in doc.spans else ()
+        doc.spans[spans_key] = [*existing, *spans]
 
-    Ruler entities are tidied first: an ORG takes a following corporate suffix
-    ("Co.", ", Ltd."), a DATE that is a lone four-digit number is kept only for
-    years ``min_year``..``max_year``, and a span lying inside another label's
-    span of the group (the "2000" of "$2000") is dropped. The group is then
-    sorted by offsets and ``doc.ents`` set from ``filter_spans`` over it.
+
+class TokenRules:
+    """EntityRuler token patterns, run by an ``AnchoredMatcher``.
+
+    Every match is appended to ``doc.spans[spans_key]``, overlapping ones
+    included; ``annotator_spans_v1`` picks among them.
+    """
+
+    def __init__(self, vocab: Vocab, *, spans_key: str) -> None:
+        self.vocab = vocab
+        self.spans_key = spans_key
+        self.patterns: dict[str, list[list[dict]]] = defaultdict(list)
+        self.matcher: AnchoredMatcher | None = None
+
+    def add_patterns(self, patterns: Iterable[dict]) -> None:
+        """Add ``{"label": str, "pattern": [token specs]}`` entries."""
+        for entry in patterns:
+            self.patterns[entry["label"]].append(entry["pattern"])
+        self.matcher = AnchoredMatcher(self.vocab, dict(self.patterns))
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.matcher is not None:
+            _add_to_group(doc, self.spans_key, [Span(doc, s, e, label=key) for key, s, e in self.matcher(doc)])
+        return doc
+
+
+@Language.factory("annotator_token_rules_v1", default_config={"spans_key": SPANS_KEY})
+def make_token_rules(nlp: Language, name: str, spans_key: str) -> TokenRules:
+    """Factory for :class:`TokenRules`; fill it with ``add_patterns``."""
+    return TokenRules(nlp.vocab, spans_key=spans_key)
+
+
+class SpanCollector:
+    """Chooses the final spans among the ruler's entities and the group's spans.
+
+    Candidates are tidied first: an ORG takes a following corporate suffix
+    ("Co.", ", Ltd."), and a DATE that is a lone four-digit number is kept
+    only for years ``min_year``..``max_year``. Of overlapping candidates the
+    longest wins (the earlier one on a tie), so "$2000" beats the DATE "2000"
+    and "September 4, 1998" beats "September". The result, in text order,
+    becomes both ``doc.spans[spans_key]`` and ``doc.ents``.
     """
 
     def __init__(self, *, spans_key: str, min_year: int, max_year: int) -> None:
@@ -116,41 +166,26 @@ class SpanCollector:
         self.max_year = max_year
 
     def __call__(self, doc: Doc) -> Doc:
-        extra = list(doc.spans[self.spans_key]) if self.spans_key in doc.spans else []
-        spans = list(extra)
-        for ent in doc.ents:
-            ent = self._tidy(doc, ent)
-            if ent is not None and not any(
-                s.start <= ent.start and ent.end <= s.end and s.label != ent.label for s in extra
-            ):
-                spans.append(ent)
-        spans.sort(key=lambda s: (s.start, s.end, s.label_))
-        doc.spans[self.spans_key] = spans
-        doc.ents = filter_spans(spans)
+        candidates = [*doc.ents, *(doc.spans[self.spans_key] if self.spans_key in doc.spans else ())]
+        chosen = filter_spans([span for span in map(self._tidy, candidates) if span is not None])
+        doc.spans[self.spans_key] = chosen
+        doc.ents = chosen
         return doc
 
-    def _tidy(self, doc: Doc, ent: Span) -> Span | None:
-        if ent.label_ == "DATE" and len(ent) == 1 and ent[0].shape_ == "dddd":
-            return ent if self.min_year <= int(ent.text) <= self.max_year else None
-        if ent.label_ != "ORG":
-            return ent
-        end = ent.end
+    def _tidy(self, span: Span) -> Span | None:
+        if span.label_ == "DATE" and len(span) == 1 and span[0].shape_ == "dddd":
+            return span if self.min_year <= int(span.text) <= self.max_year else None
+        if span.label_ != "ORG":
+            return span
+        doc, end = span.doc, span.end
         while end < len(doc):
-            token = doc[end]
-            if token.ent_iob_ == "B" or token.ent_iob_ == "I":
-                break
-            if token.text in CORPORATE_SUFFIXES:
+            if doc[end].text in CORPORATE_SUFFIXES:
                 end += 1
-            elif (
-                token.text == ","
-                and end + 1 < len(doc)
-                and doc[end + 1].text in COMMA_SUFFIXES
-                and not doc[end + 1].ent_type
-            ):
+            elif doc[end].text == "," and end + 1 < len(doc) and doc[end + 1].text in COMMA_SUFFIXES:
                 end += 2
             else:
                 break
-        return ent if end == ent.end else Span(doc, ent.start, end, label=ent.label)
+        return span if end == span.end else Span(doc, span.start, end, label=span.label)
 
 
 @Language.factory(
