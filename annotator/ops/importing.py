@@ -7,13 +7,14 @@ line and reason.
 from __future__ import annotations
 
 import time
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from ..core.errors import InputError
-from ..core.model import MODEL_PREFIX, Problem, Record, SetData, Token, text_hash
+from ..core.model import MODEL_PREFIX, is_suggestion_owner, Problem, Record, SetData, Token, text_hash
 from ..core.scheme import Scheme
 from ..core.validate import TokenIndex, relation_problems, span_problems
 from ..formats import registry
@@ -133,7 +134,7 @@ def import_files(
     nlp = load_pipeline(preannotate or "none", language=project.language)
     model_owner = None if preannotate in (None, "none", "blank") else MODEL_PREFIX + model_name(preannotate)
     origin = "rule" if preannotate == "rules" else "model"
-    state = _SchemeState(project.scheme, add_labels)
+    state = _SchemeState(project.scheme, add_labels, collect=not skip_invalid)
     records = read_sources(paths, format)
     with project.transaction():
         while True:
@@ -153,6 +154,8 @@ def import_files(
             for record in good:
                 analysis = analyses.get(id(record))
                 tokens = record.tokens if record.tokens is not None else (analysis.tokens if analysis else None)
+                if tokens is not None and record.split_tokens_at_spans:
+                    tokens = split_tokens(tokens, span_boundaries(record))
                 problem = _check(record, tokens, state, annotator)
                 if problem:
                     _reject(report, Problem(record.source, problem), skip_invalid)
@@ -177,6 +180,32 @@ def import_files(
     return report
 
 
+def span_boundaries(record: Record) -> set[int]:
+    """Every offset where a span piece of the record begins or ends."""
+    return {offset for data in record.sets for span in data.spans for piece in span.pieces() for offset in piece}
+
+
+def split_tokens(tokens: list[Token], offsets: Iterable[int]) -> list[Token]:
+    """``tokens`` with each token cut at the offsets that fall strictly inside it.
+
+    The first pieces of a cut token are followed by no whitespace; the last
+    keeps the token's own ``ws``. Offsets on a boundary or between tokens
+    change nothing, so a span starting in whitespace still fails the boundary
+    check.
+    """
+    cuts = sorted(set(offsets))
+    out: list[Token] = []
+    for tok in tokens:
+        first = bisect_right(cuts, tok.start)
+        last = bisect_left(cuts, tok.end)
+        start = tok.start
+        for cut in cuts[first:last]:
+            out.append(Token(start, cut, False))
+            start = cut
+        out.append(tok if start == tok.start else Token(start, tok.end, tok.ws))
+    return out
+
+
 def _reject(report: ImportReport, problem: Problem, skip_invalid: bool) -> None:
     if not skip_invalid:
         raise InputError(problem.source, problem.reason)
@@ -187,9 +216,12 @@ class _SchemeState:
     """The scheme as the import goes: extended when ``add_labels`` is on,
     else collecting unknown labels to report them all at the end."""
 
-    def __init__(self, scheme: Scheme, add_labels: bool) -> None:
+    def __init__(self, scheme: Scheme, add_labels: bool, *, collect: bool) -> None:
         self.scheme = scheme
         self.add_labels = add_labels
+        # collect unknown labels to list them all at the end (no --skip-invalid),
+        # rather than rejecting each record that has one
+        self.collect = collect
         self.unknown: set[str] = set()
         self.first_unknown_at = ""
 
@@ -214,13 +246,15 @@ def _check(record: Record, tokens: list[Token] | None, state: _SchemeState, anno
         return "no tokens"
     index = TokenIndex(tokens)
     for data in record.sets:
-        state.admit(data, record.source)
-        spans = [s for s in data.spans if state.scheme.label(s.label) is not None]
+        if state.add_labels or state.collect:
+            state.admit(data, record.source)
+        known = state.collect and not state.add_labels
+        spans = [s for s in data.spans if not known or state.scheme.label(s.label) is not None]
         problems = span_problems(record.text, spans, tokens=index, scheme=state.scheme)
         if problems:
             return problems[0]
         by_id = {s.id: s for s in data.spans}
-        rels = [r for r in data.relations if state.scheme.relation(r.label) is not None]
+        rels = [r for r in data.relations if not known or state.scheme.relation(r.label) is not None]
         problems = relation_problems(by_id, rels, scheme=state.scheme)
         if problems:
             return problems[0]
@@ -244,7 +278,10 @@ def _store(project: Project, record: Record, tokens, analysis, model_owner, anno
         project.write_set(doc_id, model_owner, aligned, status="done", who=model_owner)
         report.suggestions += len(aligned)
     for data in record.sets:
-        owner = annotator or data.owner or DEFAULT_OWNER
+        if data.owner and is_suggestion_owner(data.owner):
+            owner = data.owner  # a file's model predictions stay suggestions
+        else:
+            owner = annotator or data.owner or DEFAULT_OWNER
         if project.set_row(doc_id, owner) is not None:
             continue
         project.write_set(doc_id, owner, data.spans, data.relations, status=data.status or "done", who=owner)
