@@ -17,6 +17,7 @@ so it is unit-tested without Qt:
 """
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_left, bisect_right
 from typing import Iterable, Sequence
@@ -145,16 +146,19 @@ class TokenIndex:
     """
 
     def __init__(self, tokens: Iterable[Token | tuple[int, int]]) -> None:
-        starts: list[int] = []
-        ends: list[int] = []
-        for tok in tokens:
-            start, end = (tok.start, tok.end) if isinstance(tok, Token) else tok
-            if end <= start:
-                raise ValueError(f"token ({start}, {end}) is empty")
-            if ends and start < ends[-1]:
-                raise ValueError(f"token ({start}, {end}) overlaps or precedes the one before it")
-            starts.append(start)
-            ends.append(end)
+        items = list(tokens)
+        if items and isinstance(items[0], Token):
+            starts = [t.start for t in items]
+            ends = [t.end for t in items]
+        else:
+            starts = [t[0] for t in items]
+            ends = [t[1] for t in items]
+        if any(map(operator.le, ends, starts)):
+            i = next(i for i, (s, e) in enumerate(zip(starts, ends)) if e <= s)
+            raise ValueError(f"token ({starts[i]}, {ends[i]}) is empty")
+        if any(map(operator.lt, starts[1:], ends[:-1])):
+            i = next(i for i in range(1, len(starts)) if starts[i] < ends[i - 1])
+            raise ValueError(f"token ({starts[i]}, {ends[i]}) overlaps or precedes the one before it")
         self._starts = starts
         self._ends = ends
 

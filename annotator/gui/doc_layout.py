@@ -19,6 +19,7 @@ from PySide6.QtGui import QTextBlock, QTextDocument, QTextLine
 from PySide6.QtWidgets import QPlainTextDocumentLayout
 
 from ..core.layout import arc_levels
+from ..core.model import Relation
 from .annotation_style import Metrics
 from .view_state import ViewState
 
@@ -152,11 +153,7 @@ class BlockPlanner:
         number = block.blockNumber()
         self._runs_and_tags(block, lines, plan)
         rows = [self._place_tags(lp) for lp in plan.lines]
-        anchors = {
-            tag.span_id: (li, tag.rect.center().x(), tag.rect.top())
-            for li, lp in enumerate(plan.lines)
-            for tag in lp.tags
-        }
+        anchors = {tag.span_id: (li, tag.rect) for li, lp in enumerate(plan.lines) for tag in lp.tags}
         self._arcs(number, plan, anchors, rows)
         gaps = []
         for lp, row_count in zip(plan.lines, rows):
@@ -237,21 +234,29 @@ class BlockPlanner:
         self,
         number: int,
         plan: BlockPlan,
-        anchors: dict[int, tuple[int, float, float]],
+        anchors: dict[int, tuple[int, QRectF]],
         rows: list[int],
     ) -> None:
+        """Plan the arcs of the relations with an end in this block.
+
+        An arc whose ends are on one line is drawn whole; otherwise each end's
+        line gets half an arc that runs off towards the other end (right from
+        the earlier end, left into the later one).
+        """
         index = self.state.index
         assert index is not None
         m = self.metrics
-        pending: list[list[tuple]] = [[] for _ in plan.lines]
+        pending: list[list[_Arc]] = [[] for _ in plan.lines]
         for rel in index.relations_in(number):
             head, child = index.span(rel.head), index.span(rel.child)
             if head is None or child is None:
                 continue
             h, c = anchors.get(head.id), anchors.get(child.id)
             if h is not None and c is not None and h[0] == c[0]:
-                bx = c[1] if head.id != child.id else c[1] + 14
-                pending[h[0]].append((rel, h[1], h[2], bx, c[2], "b"))
+                hx, cx = h[1].center().x(), c[1].center().x()
+                if head.id == child.id:
+                    cx += 14
+                pending[h[0]].append(_Arc(rel, head.id, hx, h[1].top(), child.id, cx, c[1].top(), "b"))
                 continue
             for end, other, anchor, is_child in ((head, child, h, False), (child, head, c, True)):
                 if anchor is None:
@@ -259,23 +264,73 @@ class BlockPlanner:
                 lp = plan.lines[anchor[0]]
                 earlier = (end.start, end.id) < (other.start, other.id)
                 edge = lp.right if earlier else lp.left
-                pending[anchor[0]].append((rel, anchor[1], anchor[2], edge, None, "a" if is_child else ""))
+                x, top = anchor[1].center().x(), anchor[1].top()
+                pending[anchor[0]].append(_Arc(rel, end.id, x, top, None, edge, None, "a" if is_child else ""))
         for li, items in enumerate(pending):
             if not items:
                 continue
             lp = plan.lines[li]
+            _spread_ends(items, anchors)
             base = -rows[li] * (m.tag_height + m.tag_spacing) - m.arc_pad
-            levels = arc_levels([(ax, bx) for _rel, ax, _ay, bx, _by, _arrow in items])
-            for (rel, ax, ay, bx, by, arrow), level in zip(items, levels):
+            levels = arc_levels([(a.ax, a.bx) for a in items])
+            for a, level in zip(items, levels):
                 level = min(level, m.MAX_ARC_LEVELS - 1)
                 y = base - (level + 0.5) * m.arc_step
+                rel = a.rel
                 width = m.arc_label_width(rel.label)
-                if by is None and abs(bx - ax) < width + 12:
+                if a.by is None and abs(a.bx - a.ax) < width + 12:
                     # Half of a split arc too short for its label: the other
                     # half carries it.
-                    lp.arcs.append(ArcPlan(rel.id, "", ax, ay, bx, by, y, arrow, QRectF()))
+                    lp.arcs.append(ArcPlan(rel.id, "", a.ax, a.ay, a.bx, a.by, y, a.arrow, QRectF()))
                     continue
-                mid = (ax + bx) / 2
+                mid = (a.ax + a.bx) / 2
                 mid = max(lp.left + width / 2, min(mid, lp.right - width / 2))
                 label = QRectF(round(mid - width / 2), round(y - m.arc_step / 2 + 1), width, m.arc_step - 2)
-                lp.arcs.append(ArcPlan(rel.id, rel.label, ax, ay, bx, by, y, arrow, label))
+                lp.arcs.append(ArcPlan(rel.id, rel.label, a.ax, a.ay, a.bx, a.by, y, a.arrow, label))
+
+
+@dataclass
+class _Arc:
+    """An arc being planned: end ``a`` is on this line, end ``b`` may be an edge."""
+
+    rel: Relation
+    a_span: int
+    ax: float
+    ay: float
+    b_span: int | None
+    bx: float
+    by: float | None
+    arrow: str
+
+
+def _spread_ends(items: list[_Arc], anchors: dict[int, tuple[int, QRectF]]) -> None:
+    """Spread the ends of arcs that meet at one tag across its top, so their
+    legs do not overlap: arcs leaving to the left on the left, the shortest
+    outermost (it will be lowest, so it passes under the longer ones' legs),
+    and mirrored on the right."""
+    ends: dict[int, list[tuple[_Arc, str]]] = {}
+    for arc in items:
+        ends.setdefault(arc.a_span, []).append((arc, "a"))
+        if arc.b_span is not None and arc.b_span != arc.a_span:
+            ends.setdefault(arc.b_span, []).append((arc, "b"))
+    for span_id, uses in ends.items():
+        if len(uses) < 2:
+            continue
+        rect = anchors[span_id][1]
+        centre = rect.center().x()
+
+        def reach(use: tuple[_Arc, str]) -> float:
+            arc, side = use
+            return (arc.bx if side == "a" else arc.ax) - centre
+
+        left = sorted((u for u in uses if reach(u) < 0), key=lambda u: -reach(u))
+        right = sorted((u for u in uses if reach(u) >= 0), key=lambda u: -reach(u))
+        order = left + right
+        step = min(max(rect.width() - 8, 0) / (len(order) - 1), 7.0)
+        x = centre - step * (len(order) - 1) / 2
+        for arc, side in order:
+            if side == "a":
+                arc.ax = x
+            else:
+                arc.bx = x
+            x += step
