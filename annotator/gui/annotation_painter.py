@@ -183,9 +183,10 @@ class AnnotationPainter:
             painter.setBrush(color)
             for x, y, end in ((arc.ax, arc.ay, "a"), (arc.bx, arc.by, "b")):
                 if y is not None and arc.arrow_at == end:
-                    painter.drawPolygon(
-                        QPolygonF([QPointF(x - _ARROW, y - 2 * _ARROW), QPointF(x + _ARROW, y - 2 * _ARROW), QPointF(x, y)])
-                    )
+                    tip = QPointF(x, y)
+                    left = QPointF(x - _ARROW, y - 2 * _ARROW)
+                    right = QPointF(x + _ARROW, y - 2 * _ARROW)
+                    painter.drawPolygon(QPolygonF([left, right, tip]))
                 elif y is None:
                     painter.drawEllipse(QPointF(x, arc.y), 2.0, 2.0)
             if arc.label_rect.isNull():

@@ -165,6 +165,22 @@ def test_click_on_relation_label(qtbot, make_view):
     assert blocker.args == [1]
 
 
+def test_relation_across_paragraphs_is_drawn_and_clickable(qtbot, make_view):
+    text = "Foxconn will invest heavily.\n\nThe money goes to $5 billion of plants."
+    money = text.index("$5 billion")
+    aset = AnnotationSet.build(
+        1, "alice", [Span(1, 0, 7, "ORG"), Span(2, money, money + 10, "MONEY")], [Relation(7, 1, 2, "amount")]
+    )
+    view = make_view(text, aset)
+    label = view.relation_label_rect(7)
+    assert label is not None
+    # The half leaving Foxconn carries the label, above the first line.
+    assert label.bottom() < view.offset_rect(0).top()
+    with qtbot.waitSignal(view.relationClicked, timeout=1000) as blocker:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=label.center().toPoint())
+    assert blocker.args == [7]
+
+
 def test_lookups(make_view):
     view = make_view()
     assert [view.span_at(i) for i in (0, 6, 7, 25, TEXT.index("Hai"), TEXT.index("Precision"))] == [
