@@ -8,6 +8,7 @@ committed before the call returns.
 from __future__ import annotations
 
 import contextlib
+import gc
 import getpass
 import json
 import sqlite3
@@ -537,10 +538,11 @@ class Project:
     def document_tokens(self, document_ids: Sequence[int]) -> dict[int, tuple[Token, ...]]:
         """The tokens of many documents at once; unknown ids are left out."""
         out: dict[int, tuple[Token, ...]] = {}
-        for chunk in _chunks(document_ids):
-            marks = ",".join("?" * len(chunk))
-            for doc_id, raw in self.db.execute(f"SELECT id, tokens FROM documents WHERE id IN ({marks})", chunk):
-                out[doc_id] = tokens_from_json(raw)
+        with _gc_paused():
+            for chunk in _chunks(document_ids):
+                marks = ",".join("?" * len(chunk))
+                for doc_id, raw in self.db.execute(f"SELECT id, tokens FROM documents WHERE id IN ({marks})", chunk):
+                    out[doc_id] = tokens_from_json(raw)
         return out
 
     def load_sets(self, document_ids: Sequence[int], owners: Sequence[str]) -> dict[int, dict[str, AnnotationSet]]:
@@ -552,38 +554,43 @@ class Project:
         out: dict[int, dict[str, AnnotationSet]] = {}
         if not owners:
             return out
-        owner_marks = ",".join("?" * len(owners))
-        for chunk in _chunks(document_ids):
-            marks = ",".join("?" * len(chunk))
-            by_id: dict[int, AnnotationSet] = {}
-            for set_id, doc_id, owner, status, updated_at, updated_by, seconds in self.db.execute(
-                "SELECT id, document_id, owner, status, updated_at, updated_by, seconds FROM annotation_sets "
-                f"WHERE document_id IN ({marks}) AND owner IN ({owner_marks})",
-                [*chunk, *owners],
-            ):
-                aset = AnnotationSet(doc_id, owner, status, updated_at=updated_at, updated_by=updated_by, seconds=seconds)
-                by_id[set_id] = aset
-                out.setdefault(doc_id, {})[owner] = aset
-            if not by_id:
-                continue
-            set_marks = ",".join("?" * len(by_id))
-            for set_id, sid, start, end, label, origin, score, frags, attrs in self.db.execute(
-                "SELECT set_id, id, start, end, label, origin, score, fragments, attrs FROM spans "
-                f"WHERE set_id IN ({set_marks})",
-                list(by_id),
-            ):
-                by_id[set_id].spans[sid] = Span(
-                    sid, start, end, label, origin, score,
-                    tuple(tuple(f) for f in json.loads(frags)) if frags else (),
-                    json.loads(attrs) if attrs else {},
-                )
-            for set_id, rid, head, child, label, origin, attrs in self.db.execute(
-                "SELECT set_id, id, head_id, child_id, label, origin, attrs FROM relations "
-                f"WHERE set_id IN ({set_marks})",
-                list(by_id),
-            ):
-                by_id[set_id].relations[rid] = Relation(rid, head, child, label, origin, json.loads(attrs) if attrs else {})
+        with _gc_paused():
+            for chunk in _chunks(document_ids):
+                self._load_chunk(chunk, owners, out)
         return out
+
+    def _load_chunk(self, chunk: list[int], owners: Sequence[str], out: dict[int, dict[str, AnnotationSet]]) -> None:
+        """Read one chunk of documents' sets into ``out`` (see ``load_sets``)."""
+        owner_marks = ",".join("?" * len(owners))
+        marks = ",".join("?" * len(chunk))
+        by_id: dict[int, AnnotationSet] = {}
+        for set_id, doc_id, owner, status, updated_at, updated_by, seconds in self.db.execute(
+            "SELECT id, document_id, owner, status, updated_at, updated_by, seconds FROM annotation_sets "
+            f"WHERE document_id IN ({marks}) AND owner IN ({owner_marks})",
+            [*chunk, *owners],
+        ):
+            aset = AnnotationSet(doc_id, owner, status, updated_at=updated_at, updated_by=updated_by, seconds=seconds)
+            by_id[set_id] = aset
+            out.setdefault(doc_id, {})[owner] = aset
+        if not by_id:
+            return
+        set_marks = ",".join("?" * len(by_id))
+        for set_id, sid, start, end, label, origin, score, frags, attrs in self.db.execute(
+            "SELECT set_id, id, start, end, label, origin, score, fragments, attrs FROM spans "
+            f"WHERE set_id IN ({set_marks})",
+            list(by_id),
+        ):
+            by_id[set_id].spans[sid] = Span(
+                sid, start, end, label, origin, score,
+                tuple(tuple(f) for f in json.loads(frags)) if frags else (),
+                json.loads(attrs) if attrs else {},
+            )
+        for set_id, rid, head, child, label, origin, attrs in self.db.execute(
+            "SELECT set_id, id, head_id, child_id, label, origin, attrs FROM relations "
+            f"WHERE set_id IN ({set_marks})",
+            list(by_id),
+        ):
+            by_id[set_id].relations[rid] = Relation(rid, head, child, label, origin, json.loads(attrs) if attrs else {})
 
     def copy_set(self, document_id: int, aset: AnnotationSet) -> AnnotationSet:
         """Make ``aset.owner``'s set for a document a copy of ``aset``, creating it if needed.
@@ -717,3 +724,17 @@ class _SetWriter:
 
     def change_status(self, status: str) -> None:
         self.db.execute("UPDATE annotation_sets SET status = ? WHERE id = ?", [status, self.set_id])
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic
+    objects (tokens, spans): its passes over the growing heap otherwise cost
+    more than building the objects."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
