@@ -240,6 +240,21 @@ class Scheme:
         data["labels"].extend({"name": n} for n in new)
         return Scheme.from_dict(data, source=self.name)
 
+    def merged(self, other: "Scheme") -> "Scheme":
+        """A copy with the labels and relation types of ``other`` that this
+        scheme lacks (with their colours and constraints); existing ones win."""
+        data = self.to_dict()
+        have = set(self.label_names)
+        keys = {l.key for l in self.labels if l.key}
+        for label in other.to_dict()["labels"]:
+            if label["name"] not in have:
+                if label.get("key") in keys:
+                    label.pop("key")
+                data["labels"].append(label)
+        rels = set(self.relation_names)
+        data["relations"].extend(r for r in other.to_dict()["relations"] if r["name"] not in rels)
+        return Scheme.from_dict(data, source=self.name)
+
     def with_relations(self, names: Iterable[str]) -> "Scheme":
         """A copy with the given relation types added, accepting any labels."""
         new = [n for n in dict.fromkeys(names) if self.relation(n) is None]

@@ -124,10 +124,13 @@ def sniff(path: Path) -> bool:
     try:
         task = json.loads(first)
     except json.JSONDecodeError:
-        return True  # still ours to report as malformed
-    if not isinstance(task, dict):
-        return True
-    return "entities" not in task and not isinstance(task.get("label"), list)
+        return False  # a pretty-printed object (doccano's export) or not JSONL at all
+    return (
+        isinstance(task, dict)
+        and isinstance(task.get("text"), str)
+        and "entities" not in task
+        and not isinstance(task.get("label"), list)
+    )
 
 
 # -- writing -------------------------------------------------------------------

@@ -83,7 +83,7 @@ def export(
         return {"all": spec.writer(items, out, scheme=scheme)}
     train, dev = split_items(list(items), split, seed)
     out.mkdir(parents=True, exist_ok=True)
-    ext = spec.extensions[0] if spec.extensions else ""
+    ext = "" if spec.writes_folder or not spec.extensions else spec.extensions[0]
     return {
         "train": spec.writer(train, out / f"train{ext}", scheme=scheme),
         "dev": spec.writer(dev, out / f"dev{ext}", scheme=scheme),

@@ -18,6 +18,7 @@ from ..core.model import MODEL_PREFIX, is_suggestion_owner, Problem, Record, Set
 from ..core.scheme import Scheme
 from ..core.validate import TokenIndex, relation_problems, span_problems
 from ..formats import registry
+from ..formats.registry import FormatSpec
 from ..store.project import Project
 
 CHUNK = 256
@@ -84,16 +85,28 @@ def model_name(preannotate: str) -> str:
     return path.name
 
 
-def read_sources(sources: Iterable[Path], fmt: str | None) -> Iterator[Record | Problem]:
+def resolve_sources(sources: Iterable[Path], fmt: str | None) -> list[tuple[Path, FormatSpec | None]]:
+    """Each source with its format (None for a missing path, reported as a Problem)."""
+    resolved = []
     for source in sources:
         source = Path(source)
         if not source.exists():
-            yield Problem(str(source), "no such file or folder")
+            resolved.append((source, None))
             continue
         spec = registry.get(fmt) if fmt else registry.detect(source)
         if spec.reader is None:
             raise InputError(str(source), f"the {spec.name} format can be written but not read")
-        yield from spec.reader(source)
+        resolved.append((source, spec))
+    return resolved
+
+
+def read_sources(resolved: list[tuple[Path, FormatSpec | None]]) -> Iterator[Record | Problem]:
+    for source, spec in resolved:
+        if spec is None:
+            yield Problem(str(source), "no such file or folder")
+        else:
+            assert spec.reader is not None
+            yield from spec.reader(source)
 
 
 def import_files(
@@ -134,8 +147,14 @@ def import_files(
     nlp = load_pipeline(preannotate or "none", language=project.language)
     model_owner = None if preannotate in (None, "none", "blank") else MODEL_PREFIX + model_name(preannotate)
     origin = "rule" if preannotate == "rules" else "model"
+    resolved = resolve_sources(paths, format)
     state = _SchemeState(project.scheme, add_labels, collect=not skip_invalid)
-    records = read_sources(paths, format)
+    if add_labels:
+        for path, spec in resolved:
+            file_scheme = spec.read_scheme(path) if spec is not None and spec.read_scheme else None
+            if file_scheme is not None:
+                state.scheme = state.scheme.merged(file_scheme)
+    records = read_sources(resolved)
     with project.transaction():
         while True:
             chunk = list(islice(records, CHUNK))
@@ -148,14 +167,21 @@ def import_files(
                 else:
                     good.append(item)
             report.records += len(chunk)
-            known = {text_hash(r.text): project.document_id(text_hash(r.text)) for r in good}
-            to_analyze = [r for r in good if known[text_hash(r.text)] is None or r.tokens is None]
+            hashes = {id(r): text_hash(r.text) for r in good}
+            known = {id(r): project.document_id(hashes[id(r)]) for r in good}
+            to_analyze = [r for r in good if known[id(r)] is None]
             analyses = dict(zip(map(id, to_analyze), analyze(nlp, (r.text for r in to_analyze), origin=origin)))
             for record in good:
                 analysis = analyses.get(id(record))
-                tokens = record.tokens if record.tokens is not None else (analysis.tokens if analysis else None)
-                if tokens is not None and record.split_tokens_at_spans:
-                    tokens = split_tokens(tokens, span_boundaries(record))
+                if known[id(record)] is not None:
+                    # text never changes, and neither do the tokens stored with it
+                    tokens = list(project.document(known[id(record)]).tokens)
+                else:
+                    assert analysis is not None
+                    tokens = record.tokens if record.tokens is not None else analysis.tokens
+                    if record.split_tokens_at_spans:
+                        tokens = split_tokens(tokens, span_boundaries(record))
+                _fold_bidirectional(record, state.scheme)
                 problem = _check(record, tokens, state, annotator)
                 if problem:
                     _reject(report, Problem(record.source, problem), skip_invalid)
@@ -204,6 +230,22 @@ def split_tokens(tokens: list[Token], offsets: Iterable[int]) -> list[Token]:
             start = cut
         out.append(tok if start == tok.start else Token(start, tok.end, tok.ws))
     return out
+
+
+def _fold_bidirectional(record: Record, scheme: Scheme) -> None:
+    """Keep one edge of a pair a file marked bidirectional (Label Studio's
+    ``bi``) when the scheme's relation type is symmetric."""
+    for data in record.sets:
+        kept: list = []
+        seen: set[tuple[int, int, str]] = set()
+        for rel in data.relations:
+            rtype = scheme.relation(rel.label)
+            if rel.attrs.get("direction") == "bi" and rtype is not None and rtype.symmetric:
+                if (rel.child, rel.head, rel.label) in seen:
+                    continue
+                seen.add((rel.head, rel.child, rel.label))
+            kept.append(rel)
+        data.relations = kept
 
 
 def _reject(report: ImportReport, problem: Problem, skip_invalid: bool) -> None:

@@ -271,14 +271,23 @@ def test_import_and_export_through_the_api(corpora, make_project, tmp_path):
     project = make_project(scheme=Scheme.from_labels(["Person"]))
     report = api.import_files(project, [corpora / "brat" / "news"], format="brat", preannotate="none", add_labels=True)
     assert (report.documents_added, report.spans, report.relations) == (13, 119, 63)
-    assert sorted(report.labels_added) == ["GPE", "Merge-org", "Money", "Organization", "Report", "Transfer-money"]
+    # --add-labels takes the folder's annotation.conf: every type it defines, with its constraints
+    assert sorted(report.labels_added) == [
+        "Be-born", "Die", "Divorce", "End-org", "GPE", "Marry", "Merge-org", "Money", "Organization",
+        "Report", "Start-org", "Transfer-money", "Transfer-ownership",
+    ]
+    located = project.scheme.relation("Located")
+    assert (located.head, located.child) == (("Person",), ("GPE",))
     written = api.export(project, tmp_path / "out", format="brat")["all"]
     assert (written.documents, written.spans, written.relations, written.lost) == (13, 119, 63, {})
     for ann in sorted((corpora / "brat" / "news").glob("*.ann")):
         assert canonical_lines(tmp_path / "out" / ann.name) == canonical_lines(ann), ann.name
     conf = read_scheme(tmp_path / "out")
-    assert {l.name for l in conf.labels if l.trigger} == {"Merge-org", "Report", "Transfer-money"}
-    assert conf.relation("Org-Arg").head == ("Merge-org",)
+    assert {l.name for l in conf.labels if l.trigger} == {
+        "Be-born", "Die", "Divorce", "End-org", "Marry", "Merge-org", "Report", "Start-org",
+        "Transfer-money", "Transfer-ownership",
+    }
+    assert conf.relation("Org-Arg").head == ("Start-org", "Merge-org", "End-org")
 
     split = api.export(project, tmp_path / "split", format="brat", split=0.25, seed=1)
     assert {name: r.documents for name, r in split.items()} == {"train": 10, "dev": 3}
