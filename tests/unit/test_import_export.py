@@ -265,3 +265,33 @@ def test_unknown_preannotator_lists_the_choices(make_project):
     project = make_project()
     with pytest.raises(PipelineError, match="no pre-annotator 'nosuchmodel': use one of rules, none"):
         api.import_files(project, [SEED], preannotate="nosuchmodel")
+
+
+def test_bidirectional_relation_folds_to_one_edge_for_a_symmetric_type(make_project, tmp_path):
+    text = "Foxconn and OpenAI agreed."
+    region = lambda rid, start, end: {"id": rid, "type": "labels", "from_name": "label", "to_name": "text",
+                                      "value": {"start": start, "end": end, "text": text[start:end], "labels": ["ORG"]}}
+    task = {"id": 1, "data": {"text": text}, "annotations": [{"id": 1, "completed_by": 1, "result": [
+        region("a", 0, 7), region("b", 12, 18),
+        {"type": "relation", "from_id": "a", "to_id": "b", "direction": "bi", "labels": ["partner_of"]},
+        {"type": "relation", "from_id": "a", "to_id": "b", "direction": "bi", "labels": ["employee_of"]},
+    ]}]}
+    source = tmp_path / "ls.json"
+    source.write_text(json.dumps([task]), encoding="utf-8")
+    project = make_project(scheme=Scheme.from_dict({"name": "t", "labels": [{"name": "ORG"}], "relations": [
+        {"name": "partner_of", "symmetric": True}, {"name": "employee_of"}]}))
+    api.import_files(project, [source], preannotate="none")
+    aset = project.annotation_set(project.document_ids()[0], "ls-user-1")
+    edges = sorted((aset.spans[r.head].start, aset.spans[r.child].start, r.label) for r in aset.relations.values())
+    assert edges == [(0, 12, "employee_of"), (0, 12, "partner_of"), (12, 0, "employee_of")]
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("doccano/data_export__pipeline__examples__relation_extraction__example.jsonl", "doccano"),
+    ("doccano/data_import__tests__data__relation_extraction__example.jsonl", "doccano"),
+    ("prodigy/news_headlines_ner.jsonl", "jsonl"),
+])
+def test_jsonl_flavours_are_told_apart(corpora, name, expected):
+    from annotator.formats import registry
+
+    assert registry.detect(corpora / name).name == expected
