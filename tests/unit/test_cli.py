@@ -162,3 +162,11 @@ def test_merge_command(tiny, make_project):
     assert (missing.exit_code, missing.output) == (
         1, f"Error: [E001] {tiny.parent / 'nope.annotator'} does not exist; check the file name\n"
     )
+
+
+def test_ci_runs_the_readme_test_command_exactly() -> None:
+    root = ROOT
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    command = "bash .ci/setup && QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest"
+    assert f"```bash\n{command}\n```" in readme
+    assert command in (root / ".ci" / "run").read_text(encoding="utf-8").splitlines()
