@@ -33,7 +33,7 @@ from typing import Any, Iterator
 
 from ..core.model import Problem, Record, Relation, SetData, Span
 from ..core.scheme import Scheme
-from .json_input import first_record, load_json
+from .json_input import first_record, json_lines, load_json
 from .registry import FormatSpec, Items, WriteReport, iter_lines, register
 
 TEXT_KEYS = ("text", "data", "column_data")
@@ -66,20 +66,8 @@ def read(path: Path) -> Iterator[Record | Problem]:
 
 
 def _read_lines(path: Path, lines: Iterator[tuple[int, str | None, str | None]]) -> Iterator[Record | Problem]:
-    for number, line, error in lines:
-        source = f"{path}:{number}"
-        if error:
-            yield Problem(source, error)
-            continue
-        assert line is not None
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line.rstrip("\r\n"))
-        except json.JSONDecodeError as exc:
-            yield Problem(source, f"not valid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        yield _record(item, source)
+    for item in json_lines(path, lines):
+        yield item if isinstance(item, Problem) else _record(item[1], item[0])
 
 
 def _read_whole(path: Path) -> Iterator[Record | Problem]:

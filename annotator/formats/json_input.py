@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
+from ..core.model import Problem
 from .registry import read_head, read_text
 
 SNIFF_BYTES = 1 << 20
@@ -47,3 +48,23 @@ def first_record(path: Path) -> Any:
     except json.JSONDecodeError:
         return None
     return value
+
+
+def json_lines(path: Path, lines: Iterable[tuple[int, str | None, str | None]]) -> Iterator[tuple[str, Any] | Problem]:
+    """``(source, value)`` for each non-blank line of a JSON Lines file, or a
+    Problem naming the line that is not UTF-8 or not JSON.
+
+    ``lines`` is ``registry.iter_lines(path)`` (or what is left of it).
+    """
+    for number, line, error in lines:
+        source = f"{path}:{number}"
+        if error:
+            yield Problem(source, error)
+            continue
+        assert line is not None
+        if not line.strip():
+            continue
+        try:
+            yield source, json.loads(line.rstrip("\r\n"))
+        except json.JSONDecodeError as exc:
+            yield Problem(source, f"not valid JSON ({exc.msg} at column {exc.colno})")

@@ -22,6 +22,7 @@ from typing import Any, Iterator
 from ..core.model import AnnotationSet, Document, Problem, Record, Relation, SetData, Span, Token
 from ..core.scheme import Scheme
 from ..core.validate import TokenIndex
+from .json_input import json_lines
 from .registry import FormatSpec, Items, WriteReport, iter_lines, read_head, register
 
 ANSWER_STATUS = {"accept": "done", "reject": "rejected", "ignore": "ignored"}
@@ -35,19 +36,11 @@ def hash32(value: str) -> int:
 
 # -- reading -------------------------------------------------------------------
 def read(path: Path) -> Iterator[Record | Problem]:
-    for number, line, error in iter_lines(path):
-        source = f"{path}:{number}"
-        if error:
-            yield Problem(source, error)
+    for item in json_lines(path, iter_lines(path)):
+        if isinstance(item, Problem):
+            yield item
             continue
-        assert line is not None
-        if not line.strip():
-            continue
-        try:
-            task = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Problem(source, f"not valid JSON ({exc.msg} at column {exc.colno})")
-            continue
+        source, task = item
         try:
             yield task_to_record(task, source)
         except (KeyError, TypeError, ValueError) as exc:
