@@ -230,9 +230,22 @@ def replace_contents(aset: AnnotationSet, spans: list[Span], relations: list[Rel
     return Batch(unlink + removals + (_AddContents(tuple(spans), tuple(relations)),), "replace")
 
 
+def add_linked(spans: list[Span], relations: list[Relation]) -> Edit:
+    """Add spans, and relations that may point at them, as one edit.
+
+    ``spans`` carry placeholder ids (negative ones cannot clash with ids the
+    target already has); a relation end that names a placeholder is
+    re-pointed to the id the target gives that span, any other id is taken
+    as a span already in the target. Applied, it becomes a ``Batch`` of
+    ``AddSpan`` and ``AddRelation`` with real ids.
+    """
+    return _AddContents(tuple(spans), tuple(relations))
+
+
 @dataclass(frozen=True)
 class _AddContents(Edit):
-    """Adds spans and their relations, mapping file-local span ids to new ones.
+    """Adds spans and their relations, mapping file-local span ids to new ones
+    (relation ends that are not among ``spans`` keep their id).
 
     It resolves into a plain Batch of AddSpan/AddRelation with real ids, so
     only those kinds ever reach the journal.
@@ -251,7 +264,7 @@ class _AddContents(Edit):
             done.append(AddSpan(added))
         for rel in self.relations:
             added_rel = target.insert_relation(
-                replace(rel, id=0, head=ids[rel.head], child=ids[rel.child])
+                replace(rel, id=0, head=ids.get(rel.head, rel.head), child=ids.get(rel.child, rel.child))
             )
             done.append(AddRelation(added_rel))
         return Batch(tuple(done), "add")

@@ -89,3 +89,9 @@ class ExportError(AnnotatorError):
     """An export cannot be written as asked (bad filter, split or target)."""
 
     code = "E090"
+
+
+class ReviewError(AnnotatorError):
+    """A document cannot be reviewed as asked (unknown annotator, no gold set, bad mode)."""
+
+    code = "E100"
