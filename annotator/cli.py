@@ -182,6 +182,18 @@ def agreement(project: Path, annotators: str | None, labels: str | None, all_doc
 
 
 @cli.command()
+@click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--annotators", help="Comma-separated annotators to compare; key k takes the k-th one's version (default: all but gold and model:*).")
+@click.option("--auto", type=click.Choice(["unanimous", "majority", "off"]), default="unanimous", show_default=True, help="What a document's new gold set starts with.")
+@click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Save the window as a PNG to this file and exit.")
+def review(project: Path, annotators: str | None, auto: str, screenshot: Path | None) -> None:
+    """Adjudicate PROJECT's annotators into gold sets in the review window."""
+    from .gui.review.launch import run_review
+
+    sys.exit(run_review(project, _names(annotators), auto, screenshot=screenshot))
+
+
+@cli.command()
 def formats() -> None:
     """List the import and export formats."""
     from .formats import registry

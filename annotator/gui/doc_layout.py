@@ -19,7 +19,7 @@ from PySide6.QtGui import QTextBlock, QTextDocument, QTextLine
 from PySide6.QtWidgets import QPlainTextDocumentLayout
 
 from ..core.layout import arc_levels
-from ..core.model import Relation
+from ..core.model import Relation, Span
 from .annotation_style import Metrics
 from .view_state import ViewState
 
@@ -139,6 +139,10 @@ class BlockPlanner:
     def __init__(self, state: ViewState, metrics: Metrics) -> None:
         self.state = state
         self.metrics = metrics
+        # Texts for tags and arc labels other than the label (the review
+        # window adds who made each item); None draws the label.
+        self.span_text: Callable[[Span], str] | None = None
+        self.relation_text: Callable[[Relation], str] | None = None
 
     def __call__(self, block: QTextBlock) -> tuple[list[float], BlockPlan]:
         layout = block.layout()
@@ -197,8 +201,9 @@ class BlockPlanner:
                 qs = min(max(to_display(span.start) - bpos, 0), blen)
                 li = max(bisect_right(starts, qs) - 1, 0)
                 x = lines[li].cursorToX(qs)[0]
-                width = self.metrics.tag_width(span.label)
-                plan.lines[li].tags.append(TagPlan(span.id, span.label, QRectF(x, 0, width, 0), lane))
+                text = self.span_text(span) if self.span_text is not None else span.label
+                width = self.metrics.tag_width(text)
+                plan.lines[li].tags.append(TagPlan(span.id, text, QRectF(x, 0, width, 0), lane))
 
     def _place_tags(self, lp: LinePlan) -> int:
         """Give each tag of a line its final rect; return the number of tag rows.
@@ -277,7 +282,8 @@ class BlockPlanner:
                 level = min(level, m.MAX_ARC_LEVELS - 1)
                 y = base - (level + 0.5) * m.arc_step
                 rel = a.rel
-                width = m.arc_label_width(rel.label)
+                text = self.relation_text(rel) if self.relation_text is not None else rel.label
+                width = m.arc_label_width(text)
                 if a.by is None and abs(a.bx - a.ax) < width + 12:
                     # Half of a split arc too short for its label: the other
                     # half carries it.
@@ -286,7 +292,7 @@ class BlockPlanner:
                 mid = (a.ax + a.bx) / 2
                 mid = max(lp.left + width / 2, min(mid, lp.right - width / 2))
                 label = QRectF(round(mid - width / 2), round(y - m.arc_step / 2 + 1), width, m.arc_step - 2)
-                lp.arcs.append(ArcPlan(rel.id, rel.label, a.ax, a.ay, a.bx, a.by, y, a.arrow, label))
+                lp.arcs.append(ArcPlan(rel.id, text, a.ax, a.ay, a.bx, a.by, y, a.arrow, label))
 
 
 @dataclass

@@ -15,7 +15,7 @@ Signals
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -33,7 +33,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QApplication, QFrame, QPlainTextEdit, QToolTip, QWidget
 
 from ..core.layout import TokenIndex
-from ..core.model import AnnotationSet, Document
+from ..core.model import AnnotationSet, Document, Relation, Span
 from ..core.scheme import Scheme
 from .annotation_painter import AnnotationPainter, Hit
 from .annotation_style import BASE, SELECTION, TEXT, Metrics
@@ -122,6 +122,24 @@ class DocView(QPlainTextEdit):
         paragraphs = set(change.paragraphs)
         paragraphs |= self._state.paragraphs_of_spans(before ^ self._state.emphasised_spans())
         self._refresh(paragraphs, relayout=True)
+
+    def set_label_texts(
+        self,
+        span_text: Callable[[Span], str] | None = None,
+        relation_text: Callable[[Relation], str] | None = None,
+    ) -> None:
+        """Draw tags and arc labels with these texts instead of the labels
+        (``None``: the label). Paragraphs laid out from now on use them; after
+        what they return changes, ``replan_spans`` redraws the spans concerned."""
+        self._planner.span_text = span_text
+        self._planner.relation_text = relation_text
+        self._layout.plans.clear()
+        self.document().markContentsDirty(0, self.document().characterCount())
+
+    def replan_spans(self, span_ids: Iterable[int]) -> None:
+        """Lay out and repaint again the paragraphs of these spans (and so
+        the arcs of relations that start there); unknown ids are ignored."""
+        self._refresh(self._state.paragraphs_of_spans(set(span_ids)), relayout=True)
 
     def document_model(self) -> Document | None:
         """The document shown, or ``None``."""
