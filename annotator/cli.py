@@ -193,6 +193,17 @@ def review(project: Path, annotators: str | None, auto: str, screenshot: Path | 
     sys.exit(run_review(project, _names(annotators), auto, screenshot=screenshot))
 
 
+@cli.command("open")
+@click.argument("project", required=False, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--annotator", help="Your name, recorded with every edit (default: the saved name, else asked once).")
+@click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Save the window as a PNG to this file and exit.")
+def open_(project: Path | None, annotator: str | None, screenshot: Path | None) -> None:
+    """Open PROJECT in the labeling window (without PROJECT: the bundled sample project)."""
+    from .gui.app import run
+
+    sys.exit(run(project, annotator, screenshot=screenshot))
+
+
 @cli.command()
 def formats() -> None:
     """List the import and export formats."""

@@ -1,0 +1,76 @@
+"""Keyboard editing arithmetic for the labeling window, free of Qt.
+
+Cycling through spans and suggestions, finding duplicates and overlaps, and
+listing the relation types a pair of spans allows (moving a boundary by a
+token is ``core.layout.TokenIndex``). Everything here works on the core
+model only, so it is unit-tested without a display.
+"""
+from __future__ import annotations
+
+
+from ..core.model import AnnotationSet, Relation, Span
+from ..core.scheme import RelationType, Scheme
+
+
+def cycle_span(aset: AnnotationSet, current: int | None, step: int, *, skip: int | None = None) -> int | None:
+    """The span after (``step`` = 1) or before (-1) ``current`` in reading
+    order, wrapping around; the first (or last) span when ``current`` is None.
+
+    ``skip`` names a span never to land on (the head of a relation being
+    drawn). Returns None when there is no other span.
+    """
+    order = [s.id for s in aset.sorted_spans() if s.id != skip]
+    if not order:
+        return None
+    if current not in order:
+        return order[0] if step > 0 else order[-1]
+    return order[(order.index(current) + step) % len(order)]
+
+
+def next_suggestion(aset: AnnotationSet, after: Span | None) -> int | None:
+    """The first unconfirmed suggestion after ``after`` in reading order,
+    wrapping to the first one; None when no suggestion is left."""
+    suggestions = [s for s in aset.sorted_spans() if s.is_suggestion]
+    if not suggestions:
+        return None
+    if after is not None:
+        key = (after.start, -after.end, after.label, after.id)
+        for span in suggestions:
+            if (span.start, -span.end, span.label, span.id) > key:
+                return span.id
+    return suggestions[0].id
+
+
+def allowed_types(scheme: Scheme, aset: AnnotationSet, head: int, child: int) -> list[RelationType]:
+    """Relation types the scheme allows from span ``head`` to span ``child``."""
+    return scheme.relation_types_for(aset.spans[head].label, aset.spans[child].label)
+
+
+def duplicate_relation(aset: AnnotationSet, head: int, child: int, label: str) -> Relation | None:
+    """An existing relation with the same head, child and type, if any."""
+    for rel in aset.relations.values():
+        if (rel.head, rel.child, rel.label) == (head, child, label):
+            return rel
+    return None
+
+
+def span_exists(aset: AnnotationSet, start: int, end: int, label: str) -> Span | None:
+    """An existing span with exactly these bounds and label, if any."""
+    for span in aset.spans.values():
+        if (span.start, span.end, span.label) == (start, end, label):
+            return span
+    return None
+
+
+def overlapping(aset: AnnotationSet, start: int, end: int, ignore: int | None = None) -> Span | None:
+    """A span (other than ``ignore``) that overlaps ``[start, end)``, if any."""
+    for span in aset.sorted_spans():
+        if span.id != ignore and span.start < end and start < span.end:
+            return span
+    return None
+
+
+def quote(text: str, span: Span, limit: int = 40) -> str:
+    """The span's text on one line, shortened to ``limit`` characters."""
+    piece = " ".join(text[span.start:span.end].split())
+    return piece if len(piece) <= limit else piece[: limit - 1] + "…"
