@@ -1,4 +1,4 @@
-"""Fixtures and helpers for the labeling window tests: a small project in
+"""Fixtures and input functions for the labeling window tests: a small project in
 tmp_path, a window on it with isolated settings, and real mouse and key input."""
 from __future__ import annotations
 
