@@ -19,10 +19,10 @@ from .model import AnnotationSet, Relation, Span
 class EditTarget(Protocol):
     def insert_span(self, span: Span) -> Span: ...
     def remove_span(self, span_id: int) -> None: ...
-    def replace_span(self, span: Span) -> None: ...
+    def replace_span(self, span: Span, expected: Span | None = None) -> None: ...
     def insert_relation(self, relation: Relation) -> Relation: ...
     def remove_relation(self, relation_id: int) -> None: ...
-    def replace_relation(self, relation: Relation) -> None: ...
+    def replace_relation(self, relation: Relation, expected: Relation | None = None) -> None: ...
     def change_status(self, status: str) -> None: ...
 
 
@@ -97,7 +97,7 @@ class UpdateSpan(Edit):
     kind = "update_span"
 
     def apply(self, target: EditTarget) -> "UpdateSpan":
-        target.replace_span(self.after)
+        target.replace_span(self.after, self.before)
         return self
 
     def inverse(self) -> "UpdateSpan":
@@ -151,7 +151,7 @@ class UpdateRelation(Edit):
     kind = "update_relation"
 
     def apply(self, target: EditTarget) -> "UpdateRelation":
-        target.replace_relation(self.after)
+        target.replace_relation(self.after, self.before)
         return self
 
     def inverse(self) -> "UpdateRelation":

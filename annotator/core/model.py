@@ -162,9 +162,11 @@ class AnnotationSet:
     def remove_span(self, span_id: int) -> None:
         del self.spans[span_id]
 
-    def replace_span(self, span: Span) -> None:
+    def replace_span(self, span: Span, expected: Span | None = None) -> None:
         if span.id not in self.spans:
             raise KeyError(f"no span {span.id}")
+        if expected is not None and self.spans[span.id] != expected:
+            raise KeyError(f"span {span.id} is not as the edit expects")
         self.spans[span.id] = span
 
     def insert_relation(self, relation: Relation) -> Relation:
@@ -178,9 +180,11 @@ class AnnotationSet:
     def remove_relation(self, relation_id: int) -> None:
         del self.relations[relation_id]
 
-    def replace_relation(self, relation: Relation) -> None:
+    def replace_relation(self, relation: Relation, expected: Relation | None = None) -> None:
         if relation.id not in self.relations:
             raise KeyError(f"no relation {relation.id}")
+        if expected is not None and self.relations[relation.id] != expected:
+            raise KeyError(f"relation {relation.id} is not as the edit expects")
         self.relations[relation.id] = relation
 
     def change_status(self, status: str) -> None:

@@ -667,6 +667,16 @@ class _SetWriter:
                     tuple(tuple(f) for f in json.loads(frags)) if frags else (),
                     json.loads(attrs) if attrs else {})
 
+    def _relation_row(self, relation_id: int) -> Relation | None:
+        row = self.db.execute(
+            "SELECT id, head_id, child_id, label, origin, attrs FROM relations WHERE id = ? AND set_id = ?",
+            [relation_id, self.set_id],
+        ).fetchone()
+        if row is None:
+            return None
+        rid, head, child, label, origin, attrs = row
+        return Relation(rid, head, child, label, origin, json.loads(attrs) if attrs else {})
+
     def insert_span(self, span: Span) -> Span:
         values = [self.set_id, span.start, span.end, span.label, span.origin, span.score,
                   _dumps([list(f) for f in span.fragments]), _dumps(dict(span.attrs))]
@@ -686,9 +696,12 @@ class _SetWriter:
         if cur.rowcount != 1:
             raise EditConflictError(f"span {span_id} no longer exists; the document changed elsewhere")
 
-    def replace_span(self, span: Span) -> None:
-        if self._span_row(span.id) is None:
+    def replace_span(self, span: Span, expected: Span | None = None) -> None:
+        current = self._span_row(span.id)
+        if current is None:
             raise EditConflictError(f"span {span.id} no longer exists; the document changed elsewhere")
+        if expected is not None and current != expected:
+            raise EditConflictError(f"span {span.id} was changed elsewhere; reload the document")
         self.db.execute(
             "UPDATE spans SET start = ?, end = ?, label = ?, origin = ?, score = ?, fragments = ?, attrs = ? WHERE id = ?",
             [span.start, span.end, span.label, span.origin, span.score,
@@ -714,7 +727,9 @@ class _SetWriter:
         if cur.rowcount != 1:
             raise EditConflictError(f"relation {relation_id} no longer exists; the document changed elsewhere")
 
-    def replace_relation(self, relation: Relation) -> None:
+    def replace_relation(self, relation: Relation, expected: Relation | None = None) -> None:
+        if expected is not None and self._relation_row(relation.id) != expected:
+            raise EditConflictError(f"relation {relation.id} was changed or deleted elsewhere; reload the document")
         cur = self.db.execute(
             "UPDATE relations SET head_id = ?, child_id = ?, label = ?, origin = ?, attrs = ? WHERE id = ? AND set_id = ?",
             [relation.head, relation.child, relation.label, relation.origin, _dumps(dict(relation.attrs)), relation.id, self.set_id],

@@ -143,3 +143,21 @@ def test_plain_sqlite_file_is_not_a_project(tmp_path):
     conn.close()
     with pytest.raises(ProjectError, match="not an annotator project"):
         Project.open(path)
+
+
+def test_a_stale_relabel_is_refused_not_applied_over_a_newer_one(make_project, tmp_path):
+    project = make_project()
+    doc = add_doc(project)
+    span = project.apply(doc, "ann", edits.AddSpan(Span(0, 0, 7, "ORG"))).span
+    other = Project.open(tmp_path / "test.annotator")
+    other.apply(doc, "ann", edits.UpdateSpan(span, replace(span, label="PERSON")))
+    with pytest.raises(EditConflictError, match="changed elsewhere"):
+        project.apply(doc, "ann", edits.UpdateSpan(span, replace(span, label="GPE")))
+    assert [s.label for s in project.annotation_set(doc, "ann").spans.values()] == ["PERSON"]
+    rel_span = project.apply(doc, "ann", edits.AddSpan(Span(0, 20, 30, "MONEY"))).span
+    rel = project.apply(doc, "ann", edits.AddRelation(Relation(0, rel_span.id, span.id, "amount"))).relation
+    other.apply(doc, "ann", edits.UpdateRelation(rel, replace(rel, label="investor")))
+    with pytest.raises(EditConflictError, match="changed or deleted elsewhere"):
+        project.apply(doc, "ann", edits.UpdateRelation(rel, replace(rel, head=rel.child, child=rel.head)))
+    assert [r.label for r in project.annotation_set(doc, "ann").relations.values()] == ["investor"]
+    other.close()
