@@ -44,10 +44,12 @@ class DocumentSession(QObject):
     changed = Signal()
     failed = Signal(object)
 
-    def __init__(self, project: Project, owner: str, parent: QObject | None = None) -> None:
+    def __init__(self, project: Project, owner: str, parent: QObject | None = None, *, who: str | None = None) -> None:
         super().__init__(parent)
         self.project = project
         self.owner = owner
+        # the person the journal names: the annotator, or the reviewer editing gold
+        self.who = who or owner
         self.document: Document | None = None
         self.aset: AnnotationSet | None = None
         self.undo_stack = QUndoStack(self)
@@ -126,7 +128,7 @@ class DocumentSession(QObject):
                     f"“{self.document.title}” was changed in another window{by}; "
                     "reloaded it from the file, your last edit was not saved"
                 )
-            applied = self.project.apply(self.document.id, self.owner, edit, who=self.owner, action=action)
+            applied = self.project.apply(self.document.id, self.owner, edit, who=self.who, action=action)
         self.aset = self.project.annotation_set(self.document.id, self.owner)
         self._seen = self._stamp()
         self.changed.emit()

@@ -191,6 +191,8 @@ def test_review_flow_writes_exactly_the_gold_set(qtbot, make_window, project_pat
     )
     with Project.open(project_path) as project:
         done, undone = project.history(1, GOLD)
+        authors = {r[0] for r in project.db.execute("SELECT DISTINCT who FROM journal")}
+    assert authors == {"rita"}  # the reviewer, not the set's owner, is on every gold edit
     assert [e.describe() for e in done] == [
         "take bob's version", "add ORG span", "take alice's version", "mark reviewed",
     ] and undone == []

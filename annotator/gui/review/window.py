@@ -91,7 +91,7 @@ class ReviewWindow(QMainWindow):
         self.status.annotator.setText(f"Reviewer: {reviewer}")
         self.setStatusBar(self.status)
         self.reporter = Reporter(self.status, self)
-        self.session = DocumentSession(project, GOLD, self)
+        self.session = DocumentSession(project, GOLD, self, who=reviewer)
         self.doc_view = ReviewDocView()
         self.doc_view.setObjectName("doc_view")
         self.editor = EditController(self.session, self.doc_view, self)
