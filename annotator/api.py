@@ -15,10 +15,15 @@ from .ops.agreement import agreement
 from .ops.exporting import export
 from .ops.importing import ImportReport, import_files
 from .ops.merging import MergeReport, merge_projects
+from .ops.review import documents_by_disagreement, mark_reviewed, prepare_gold
 from .ops.training import train_model
 from .store.project import Project
 
-__all__ = ["init_project", "open_project", "import_files", "export", "stats", "train_model", "merge_projects", "agreement", "MergeReport", "ImportReport", "Project", "Scheme"]
+__all__ = [
+    "init_project", "open_project", "import_files", "export", "stats", "train_model", "merge_projects",
+    "agreement", "prepare_gold", "documents_by_disagreement", "mark_reviewed",
+    "MergeReport", "ImportReport", "Project", "Scheme",
+]
 
 
 def init_project(path: str | Path, *, scheme: str | Path | Scheme | None = None, language: str = "en") -> Project:
