@@ -5,7 +5,7 @@ A scheme is a JSON document validated against ``schemas/scheme.schema.json``.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable

@@ -8,50 +8,28 @@ committed before the call returns.
 from __future__ import annotations
 
 import contextlib
-import gc
-import getpass
 import json
 import sqlite3
-from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from sqlite_utils import Database
 
 from ..core.edits import Edit, edit_from_dict
-from ..core.errors import EditConflictError, ProjectError, SchemaVersionError
+from ..core.errors import ProjectError, SchemaVersionError
 from ..core.model import AnnotationSet, Document, Relation, Span, Token, is_suggestion_owner
 from ..core.scheme import Scheme
 from .migrations import SCHEMA_VERSION, current_version, migrate
+from .rows import (
+    RELATION_COLUMNS, SPAN_COLUMNS, chunks, default_user, gc_paused, now, relation_from_row,
+    relation_values, span_from_row, span_values, tokens_from_json, tokens_to_json,
+)
+from .set_writer import SetWriter
+
+__all__ = ["Project", "default_user", "fts_query", "now"]
 
 BUSY_TIMEOUT_MS = 10_000
 # Ids per ``IN (...)`` list in bulk reads, well under SQLite's variable limit.
-ID_CHUNK = 500
-
-
-def now() -> str:
-    """The current UTC time as an ISO 8601 string with microseconds."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
-
-
-def default_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "annotator"
-
-
-def tokens_to_json(tokens: Sequence[Token]) -> str:
-    return json.dumps([[t.start, t.end, 1 if t.ws else 0] for t in tokens], separators=(",", ":"))
-
-
-def tokens_from_json(data: str) -> tuple[Token, ...]:
-    return tuple(Token(s, e, bool(w)) for s, e, w in json.loads(data))
-
-
-def _dumps(value: Any) -> str | None:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else None
 
 
 class Project:
@@ -290,18 +268,12 @@ class Project:
             return None
         set_id, status, updated_at, updated_by, seconds = row
         aset = AnnotationSet(document_id, owner, status, updated_at=updated_at, updated_by=updated_by, seconds=seconds)
-        for sid, start, end, label, origin, score, frags, attrs in self.db.execute(
-            "SELECT id, start, end, label, origin, score, fragments, attrs FROM spans WHERE set_id = ?", [set_id]
-        ):
-            aset.spans[sid] = Span(
-                sid, start, end, label, origin, score,
-                tuple(tuple(f) for f in json.loads(frags)) if frags else (),
-                json.loads(attrs) if attrs else {},
-            )
-        for rid, head, child, label, origin, attrs in self.db.execute(
-            "SELECT id, head_id, child_id, label, origin, attrs FROM relations WHERE set_id = ?", [set_id]
-        ):
-            aset.relations[rid] = Relation(rid, head, child, label, origin, json.loads(attrs) if attrs else {})
+        for row in self.db.execute(f"SELECT {SPAN_COLUMNS} FROM spans WHERE set_id = ?", [set_id]):
+            span = span_from_row(row)
+            aset.spans[span.id] = span
+        for row in self.db.execute(f"SELECT {RELATION_COLUMNS} FROM relations WHERE set_id = ?", [set_id]):
+            relation = relation_from_row(row)
+            aset.relations[relation.id] = relation
         return aset
 
     def owners(self, document_id: int | None = None) -> list[str]:
@@ -369,14 +341,15 @@ class Project:
             for span in spans:
                 cur = self.db.execute(
                     "INSERT INTO spans (set_id, start, end, label, origin, score, fragments, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [set_id, span.start, span.end, span.label, span.origin, span.score,
-                     _dumps([list(f) for f in span.fragments]), _dumps(dict(span.attrs))],
+                    [set_id, *span_values(span)],
                 )
                 ids[span.id] = cur.lastrowid
             for rel in relations:
+                moved = relation_values(rel)
+                moved[0:2] = [ids[rel.head], ids[rel.child]]
                 self.db.execute(
                     "INSERT INTO relations (set_id, head_id, child_id, label, origin, attrs) VALUES (?, ?, ?, ?, ?, ?)",
-                    [set_id, ids[rel.head], ids[rel.child], rel.label, rel.origin, _dumps(dict(rel.attrs))],
+                    [set_id, *moved],
                 )
             fields = ["updated_at = ?", "updated_by = ?"]
             params: list[Any] = [now(), who or owner]
@@ -419,7 +392,7 @@ class Project:
         who = who or owner
         with self.transaction():
             set_id = self._set_id(document_id, owner, create=True, who=who)
-            applied = edit.apply(_SetWriter(self.db, set_id))
+            applied = edit.apply(SetWriter(self.db, set_id))
             self.db.execute(
                 "INSERT INTO journal (set_id, action, edit, who, at) VALUES (?, ?, ?, ?, ?)",
                 [set_id, action, json.dumps(applied.to_dict(), ensure_ascii=False), who, now()],
@@ -538,8 +511,8 @@ class Project:
     def document_tokens(self, document_ids: Sequence[int]) -> dict[int, tuple[Token, ...]]:
         """The tokens of many documents at once; unknown ids are left out."""
         out: dict[int, tuple[Token, ...]] = {}
-        with _gc_paused():
-            for chunk in _chunks(document_ids):
+        with gc_paused():
+            for chunk in chunks(document_ids):
                 marks = ",".join("?" * len(chunk))
                 for doc_id, raw in self.db.execute(f"SELECT id, tokens FROM documents WHERE id IN ({marks})", chunk):
                     out[doc_id] = tokens_from_json(raw)
@@ -554,8 +527,8 @@ class Project:
         out: dict[int, dict[str, AnnotationSet]] = {}
         if not owners:
             return out
-        with _gc_paused():
-            for chunk in _chunks(document_ids):
+        with gc_paused():
+            for chunk in chunks(document_ids):
                 self._load_chunk(chunk, owners, out)
         return out
 
@@ -575,22 +548,16 @@ class Project:
         if not by_id:
             return
         set_marks = ",".join("?" * len(by_id))
-        for set_id, sid, start, end, label, origin, score, frags, attrs in self.db.execute(
-            "SELECT set_id, id, start, end, label, origin, score, fragments, attrs FROM spans "
-            f"WHERE set_id IN ({set_marks})",
-            list(by_id),
+        for row in self.db.execute(
+            f"SELECT set_id, {SPAN_COLUMNS} FROM spans WHERE set_id IN ({set_marks})", list(by_id)
         ):
-            by_id[set_id].spans[sid] = Span(
-                sid, start, end, label, origin, score,
-                tuple(tuple(f) for f in json.loads(frags)) if frags else (),
-                json.loads(attrs) if attrs else {},
-            )
-        for set_id, rid, head, child, label, origin, attrs in self.db.execute(
-            "SELECT set_id, id, head_id, child_id, label, origin, attrs FROM relations "
-            f"WHERE set_id IN ({set_marks})",
-            list(by_id),
+            span = span_from_row(row[1:])
+            by_id[row[0]].spans[span.id] = span
+        for row in self.db.execute(
+            f"SELECT set_id, {RELATION_COLUMNS} FROM relations WHERE set_id IN ({set_marks})", list(by_id)
         ):
-            by_id[set_id].relations[rid] = Relation(rid, head, child, label, origin, json.loads(attrs) if attrs else {})
+            relation = relation_from_row(row[1:])
+            by_id[row[0]].relations[relation.id] = relation
 
     def copy_set(self, document_id: int, aset: AnnotationSet) -> AnnotationSet:
         """Make ``aset.owner``'s set for a document a copy of ``aset``, creating it if needed.
@@ -638,118 +605,3 @@ def fts_query(text: str) -> str:
     quoted = [f'"{t}"' for t in terms]
     quoted[-1] += "*"
     return " ".join(quoted)
-
-
-
-def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
-    """``ids`` in lists of at most ``ID_CHUNK``, for ``IN (...)`` queries."""
-    ids = list(ids)
-    for i in range(0, len(ids), ID_CHUNK):
-        yield ids[i : i + ID_CHUNK]
-
-class _SetWriter:
-    """Edit target that writes one set's rows, checking each row is as the
-    edit expects so that concurrent edits conflict loudly instead of silently."""
-
-    def __init__(self, db: Database, set_id: int) -> None:
-        self.db = db
-        self.set_id = set_id
-
-    def _span_row(self, span_id: int) -> Span | None:
-        row = self.db.execute(
-            "SELECT id, start, end, label, origin, score, fragments, attrs FROM spans WHERE id = ? AND set_id = ?",
-            [span_id, self.set_id],
-        ).fetchone()
-        if row is None:
-            return None
-        sid, start, end, label, origin, score, frags, attrs = row
-        return Span(sid, start, end, label, origin, score,
-                    tuple(tuple(f) for f in json.loads(frags)) if frags else (),
-                    json.loads(attrs) if attrs else {})
-
-    def _relation_row(self, relation_id: int) -> Relation | None:
-        row = self.db.execute(
-            "SELECT id, head_id, child_id, label, origin, attrs FROM relations WHERE id = ? AND set_id = ?",
-            [relation_id, self.set_id],
-        ).fetchone()
-        if row is None:
-            return None
-        rid, head, child, label, origin, attrs = row
-        return Relation(rid, head, child, label, origin, json.loads(attrs) if attrs else {})
-
-    def insert_span(self, span: Span) -> Span:
-        values = [self.set_id, span.start, span.end, span.label, span.origin, span.score,
-                  _dumps([list(f) for f in span.fragments]), _dumps(dict(span.attrs))]
-        cols = "set_id, start, end, label, origin, score, fragments, attrs"
-        if span.id > 0:
-            if self.db.execute("SELECT 1 FROM spans WHERE id = ?", [span.id]).fetchone():
-                raise EditConflictError(f"span {span.id} already exists; the document changed elsewhere")
-            self.db.execute(f"INSERT INTO spans (id, {cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [span.id, *values])
-            return span
-        cur = self.db.execute(f"INSERT INTO spans ({cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
-        return replace(span, id=cur.lastrowid)
-
-    def remove_span(self, span_id: int) -> None:
-        if self.db.execute("SELECT 1 FROM relations WHERE head_id = ? OR child_id = ?", [span_id, span_id]).fetchone():
-            raise EditConflictError(f"span {span_id} has relations the edit did not expect")
-        cur = self.db.execute("DELETE FROM spans WHERE id = ? AND set_id = ?", [span_id, self.set_id])
-        if cur.rowcount != 1:
-            raise EditConflictError(f"span {span_id} no longer exists; the document changed elsewhere")
-
-    def replace_span(self, span: Span, expected: Span | None = None) -> None:
-        current = self._span_row(span.id)
-        if current is None:
-            raise EditConflictError(f"span {span.id} no longer exists; the document changed elsewhere")
-        if expected is not None and current != expected:
-            raise EditConflictError(f"span {span.id} was changed elsewhere; reload the document")
-        self.db.execute(
-            "UPDATE spans SET start = ?, end = ?, label = ?, origin = ?, score = ?, fragments = ?, attrs = ? WHERE id = ?",
-            [span.start, span.end, span.label, span.origin, span.score,
-             _dumps([list(f) for f in span.fragments]), _dumps(dict(span.attrs)), span.id],
-        )
-
-    def insert_relation(self, relation: Relation) -> Relation:
-        for sid in (relation.head, relation.child):
-            if self._span_row(sid) is None:
-                raise EditConflictError(f"span {sid} no longer exists; the document changed elsewhere")
-        values = [self.set_id, relation.head, relation.child, relation.label, relation.origin, _dumps(dict(relation.attrs))]
-        cols = "set_id, head_id, child_id, label, origin, attrs"
-        if relation.id > 0:
-            if self.db.execute("SELECT 1 FROM relations WHERE id = ?", [relation.id]).fetchone():
-                raise EditConflictError(f"relation {relation.id} already exists; the document changed elsewhere")
-            self.db.execute(f"INSERT INTO relations (id, {cols}) VALUES (?, ?, ?, ?, ?, ?, ?)", [relation.id, *values])
-            return relation
-        cur = self.db.execute(f"INSERT INTO relations ({cols}) VALUES (?, ?, ?, ?, ?, ?)", values)
-        return replace(relation, id=cur.lastrowid)
-
-    def remove_relation(self, relation_id: int) -> None:
-        cur = self.db.execute("DELETE FROM relations WHERE id = ? AND set_id = ?", [relation_id, self.set_id])
-        if cur.rowcount != 1:
-            raise EditConflictError(f"relation {relation_id} no longer exists; the document changed elsewhere")
-
-    def replace_relation(self, relation: Relation, expected: Relation | None = None) -> None:
-        if expected is not None and self._relation_row(relation.id) != expected:
-            raise EditConflictError(f"relation {relation.id} was changed or deleted elsewhere; reload the document")
-        cur = self.db.execute(
-            "UPDATE relations SET head_id = ?, child_id = ?, label = ?, origin = ?, attrs = ? WHERE id = ? AND set_id = ?",
-            [relation.head, relation.child, relation.label, relation.origin, _dumps(dict(relation.attrs)), relation.id, self.set_id],
-        )
-        if cur.rowcount != 1:
-            raise EditConflictError(f"relation {relation.id} no longer exists; the document changed elsewhere")
-
-    def change_status(self, status: str) -> None:
-        self.db.execute("UPDATE annotation_sets SET status = ? WHERE id = ?", [status, self.set_id])
-
-
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small acyclic
-    objects (tokens, spans): its passes over the growing heap otherwise cost
-    more than building the objects."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
