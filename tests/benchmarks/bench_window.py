@@ -11,6 +11,8 @@ not grow with N except the search, which FTS keeps small.
 from __future__ import annotations
 
 import os
+import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -90,17 +92,22 @@ def measure(path: Path) -> None:
     timed("queue search", search)
     window.close()
     app.processEvents()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"  {'process peak memory':<34} {peak:8.1f} MB")
 
 
 def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "--measure":
+        measure(Path(sys.argv[2]))  # in its own process, so peak memory is this size's alone
+        return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     with tempfile.TemporaryDirectory() as tmp:
         for size in (1_000, n):
             path = Path(tmp) / f"bench-{size}.annotator"
             started = time.perf_counter()
             build(path, size)
-            print(f"{size:,} documents (built in {time.perf_counter() - started:.1f} s):")
-            measure(path)
+            print(f"{size:,} documents (built in {time.perf_counter() - started:.1f} s):", flush=True)
+            subprocess.run([sys.executable, __file__, "--measure", str(path)], check=True)
 
 
 if __name__ == "__main__":
