@@ -3,35 +3,15 @@ from __future__ import annotations
 
 from ..store.project import Project
 
-OPEN_STATUSES = ("in_progress", "new")
-FIRST_PAGE = 256
-
-
-def _first_after(project: Project, owner: str, status: str, after: int | None) -> int | None:
-    """The smallest id with ``status`` greater than ``after`` (any when None)."""
-    offset, limit = 0, FIRST_PAGE
-    while True:
-        ids = project.document_ids(owner=owner, status=status, offset=offset, limit=limit)
-        for doc_id in ids:
-            if after is None or doc_id > after:
-                return doc_id
-        if len(ids) < limit:
-            return None
-        offset += len(ids)
-        limit *= 4
+# a document is open for work unless the annotator finished or skipped it
+CLOSED_STATUSES = ("done", "reviewed", "skipped", "rejected", "ignored")
 
 
 def next_open_document(project: Project, owner: str, after: int | None) -> int | None:
     """The next document (by id, wrapping round) that ``owner`` has not
-    finished: status ``new`` or ``in_progress``. ``after`` itself is never
-    returned; None when every other document is done or skipped."""
-    found = [d for s in OPEN_STATUSES if (d := _first_after(project, owner, s, after)) is not None]
-    if found:
-        return min(found)
-    if after is None:
-        return None
-    wrapped = [d for s in OPEN_STATUSES if (d := _first_after(project, owner, s, None)) is not None and d != after]
-    return min(wrapped) if wrapped else None
+    finished: no set yet, or status ``new`` or ``in_progress``. ``after``
+    itself is never returned; None when every other document is closed."""
+    return project.next_unfinished(owner, after=after, finished=CLOSED_STATUSES)
 
 
 FINISHED = ("done", "reviewed")
@@ -39,8 +19,7 @@ FINISHED = ("done", "reviewed")
 
 def progress(project: Project, owner: str) -> tuple[int, int]:
     """``(done, total)``: documents ``owner`` marked done (or had reviewed), and all documents."""
-    done = sum(project.count_documents(owner=owner, status=s) for s in FINISHED)
-    return done, project.count_documents()
+    return project.count_sets(owner, FINISHED), project.count_documents()
 
 
 class Progress:

@@ -229,6 +229,31 @@ class Project:
         sql = f"SELECT d.id FROM documents d{clause} ORDER BY d.id LIMIT ? OFFSET ?"
         return [r[0] for r in self.db.execute(sql, params + [limit, offset])]
 
+    def count_sets(self, owner: str, statuses: Sequence[str]) -> int:
+        """How many of ``owner``'s sets have one of ``statuses`` (an index lookup)."""
+        marks = ",".join("?" * len(statuses))
+        return self.db.execute(
+            f"SELECT count(*) FROM annotation_sets WHERE owner = ? AND status IN ({marks})", [owner, *statuses]
+        ).fetchone()[0]
+
+    def next_unfinished(self, owner: str, *, after: int | None, finished: Sequence[str]) -> int | None:
+        """The first document id above ``after`` whose ``owner`` set is missing
+        or not in ``finished``, wrapping round to the start; never ``after``
+        itself. Walks the primary key and stops at the first hit, so it costs
+        the same in a 100,000-document project as in a small one."""
+        marks = ",".join("?" * len(finished))
+        sql = (
+            "SELECT d.id FROM documents d WHERE d.id > ? AND d.id != ? AND NOT EXISTS ("
+            "SELECT 1 FROM annotation_sets s WHERE s.document_id = d.id AND s.owner = ? "
+            f"AND s.status IN ({marks})) ORDER BY d.id LIMIT 1"
+        )
+        skip = after if after is not None else -1
+        for lower in ((skip, 0) if after is not None else (-1,)):
+            row = self.db.execute(sql, [lower, skip, owner, *finished]).fetchone()
+            if row:
+                return row[0]
+        return None
+
     def queue_rows(self, document_ids: Sequence[int], owner: str) -> dict[int, dict[str, Any]]:
         """Title, status, counts and last edit of ``owner``'s set per document id."""
         if not document_ids:

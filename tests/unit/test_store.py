@@ -161,3 +161,20 @@ def test_a_stale_relabel_is_refused_not_applied_over_a_newer_one(make_project, t
         project.apply(doc, "ann", edits.UpdateRelation(rel, replace(rel, head=rel.child, child=rel.head)))
     assert [r.label for r in project.annotation_set(doc, "ann").relations.values()] == ["investor"]
     other.close()
+
+
+def test_next_unfinished_document_wraps_and_skips_closed_ones(make_project):
+    project = make_project()
+    ids = [add_doc(project, f"Document {i}.") for i in range(5)]
+    for i, status in ((1, "done"), (2, "skipped"), (3, "in_progress")):
+        project.apply(ids[i], "ann", edits.SetStatus("new", status))
+    closed = ("done", "reviewed", "skipped")
+    assert project.next_unfinished("ann", after=None, finished=closed) == ids[0]
+    assert project.next_unfinished("ann", after=ids[0], finished=closed) == ids[3]
+    assert project.next_unfinished("ann", after=ids[3], finished=closed) == ids[4]
+    assert project.next_unfinished("ann", after=ids[4], finished=closed) == ids[0]  # wraps round
+    assert project.next_unfinished("other", after=ids[4], finished=closed) == ids[0]
+    for i in (0, 3, 4):
+        project.apply(ids[i], "ann", edits.SetStatus(project.annotation_set(ids[i], "ann").status, "done"))
+    assert project.next_unfinished("ann", after=ids[4], finished=closed) is None
+    assert project.count_sets("ann", ("done", "reviewed")) == 4
