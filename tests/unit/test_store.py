@@ -174,7 +174,7 @@ def test_next_unfinished_document_wraps_and_skips_closed_ones(make_project):
     assert project.next_unfinished("ann", after=ids[3], finished=closed) == ids[4]
     assert project.next_unfinished("ann", after=ids[4], finished=closed) == ids[0]  # wraps round
     assert project.next_unfinished("other", after=ids[4], finished=closed) == ids[0]
-    for i in (0, 3, 4):
-        project.apply(ids[i], "ann", edits.SetStatus(project.annotation_set(ids[i], "ann").status, "done"))
+    for i, before in ((0, "new"), (3, "in_progress"), (4, "new")):
+        project.apply(ids[i], "ann", edits.SetStatus(before, "done"))
     assert project.next_unfinished("ann", after=ids[4], finished=closed) is None
     assert project.count_sets("ann", ("done", "reviewed")) == 4
