@@ -67,6 +67,8 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("open_project", "Open project…", ("Ctrl+O",), "Project", "Open another project file"),
     ActionSpec("import", "Import…", ("Ctrl+I",), "Project", "Import documents (pre-annotated with rules)"),
     ActionSpec("export", "Export…", ("Ctrl+E",), "Project", "Export annotations"),
+    ActionSpec("review", "Review mode…", ("Ctrl+Shift+R",), "Project",
+               "Open the review window: compare the annotators and resolve conflicts into gold"),
     ActionSpec("quit", "Quit", ("Ctrl+Q",), "Project", "Close the window"),
     # help
     ActionSpec("shortcuts", "Keyboard shortcuts", ("F1", "?"), "Help", "Show this list"),

@@ -134,6 +134,7 @@ class MainWindow(QMainWindow):
             "import": f.ask_import,
             "export": f.ask_export,
             "quit": self.close,
+            "review": self.open_review,
             "shortcuts": self.show_shortcuts,
         }
         specs = tuple(s for s in SPECS if s.name not in ("undo", "redo"))
@@ -144,10 +145,24 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             self.actions_by_name[name] = action
 
+    def open_review(self) -> None:
+        """Open the review window on this project file, beside this window."""
+        from .review.launch import open_review
+
+        try:
+            window = open_review(self.project.path, settings=self.settings)
+        except AnnotatorError as exc:
+            self.reporter.error(exc, context="cannot open the review window")
+            return
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.review_window = window
+        window.show()
+        window.start()
+
     def _build_menus(self) -> None:
         a = self.actions_by_name
         menus = (
-            ("&File", ("open_project", "import", "export", None, "quit")),
+            ("&File", ("open_project", "import", "export", None, "review", None, "quit")),
             ("&Edit", ("undo", "redo", None, "delete", "start_left", "start_right", "end_left", "end_right",
                        None, "relation", "reverse", "relation_type")),
             ("&Suggestions", ("accept", "reject", None, "accept_all", "reject_all")),

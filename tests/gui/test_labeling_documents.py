@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from annotator.core.errors import EditConflictError
+from annotator.core.model import Span
 from annotator.store.project import Project
 
 from .labeling import (  # noqa: F401 (fixtures)
@@ -248,3 +249,19 @@ def test_markup_in_a_document_shows_as_plain_text(qtbot, tmp_path, make_window):
     start, end = window.editor.pending
     assert window.details.quote.text() == text[start:end]
     assert window.details.quote.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_review_mode_opens_from_the_labeling_window(qtbot, make_window, project_path):
+    with Project.open(project_path) as project:
+        for owner, label in (("ann", "ORG"), ("bob", "GPE")):
+            project.write_set(1, owner, [Span(1, 0, 7, label)], status="done", who=owner)
+    window = make_window(project_path)
+    window.action("review").trigger()
+    review = window.review_window
+    qtbot.addWidget(review)
+    qtbot.waitUntil(lambda: review.session.document is not None)
+    assert review.annotators == ["ann", "bob"]
+    assert review.session.document.id == 1
+    with Project.open(project_path) as project:
+        gold = project.annotation_set(1, "gold")
+    assert gold is not None and gold.spans == {}  # the two disagree: nothing unanimous to take
