@@ -32,6 +32,12 @@ class SchemaVersionError(ProjectError):
     code = "E002"
 
 
+class ProjectBusyError(ProjectError):
+    """Another process holds the project's write lock for longer than the busy timeout."""
+
+    code = "E003"
+
+
 class SchemeError(AnnotatorError):
     """An annotation scheme is invalid; the message carries the JSON path."""
 

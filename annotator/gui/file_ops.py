@@ -95,7 +95,7 @@ class FileOps(QObject):
         if not self.idle():
             self.window.reporter.info("an import or export is already running")
             return
-        operation = Operation(title, self.window.project.path, job, self.window)
+        operation = Operation(title, self.window.project.path, job, self.window, blocks_edits=kind == "import")
         operation.finished.connect(lambda result, error: self._done(kind, result, error))
         self.running = operation
         self.window.reporter.info(f"{title.lower()}…")

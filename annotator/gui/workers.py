@@ -56,7 +56,7 @@ class Operation(QObject):
 
     finished = Signal(object, object)
 
-    def __init__(self, title: str, path: Path, job: Job, parent: QWidget) -> None:
+    def __init__(self, title: str, path: Path, job: Job, parent: QWidget, *, blocks_edits: bool = False) -> None:
         super().__init__(parent)
         self.thread = QThread(self)
         self.worker = Worker(path, job)
@@ -66,7 +66,10 @@ class Operation(QObject):
         self.dialog.setWindowTitle(title)
         self.dialog.setCancelButton(None)
         self.dialog.setMinimumDuration(300)
-        self.dialog.setWindowModality(Qt.WindowModality.NonModal)
+        # an import holds the file's write lock until it commits, so edits made
+        # meanwhile would wait on it: the dialog keeps them out (the window still
+        # repaints); an export only reads and leaves the window free
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal if blocks_edits else Qt.WindowModality.NonModal)
         self.thread.started.connect(self.worker.run)
         self.worker.progress.connect(self._progress)
         self.worker.done.connect(lambda result: self._end(result, None))

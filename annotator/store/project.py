@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Sequence
 from sqlite_utils import Database
 
 from ..core.edits import Edit, edit_from_dict
-from ..core.errors import ProjectError, SchemaVersionError
+from ..core.errors import ProjectBusyError, ProjectError, SchemaVersionError
 from ..core.model import AnnotationSet, Document, Relation, Span, Token, is_suggestion_owner
 from ..core.scheme import Scheme
 from .migrations import SCHEMA_VERSION, current_version, migrate
@@ -117,7 +117,13 @@ class Project:
             with self.db.atomic():
                 yield self
             return
-        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ProjectBusyError(
+                f"{self.path} is busy ({exc}): another window or command is writing to it, "
+                "an import perhaps; nothing was changed, try again when it is done"
+            ) from None
         try:
             yield self
         except BaseException:

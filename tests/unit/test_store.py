@@ -178,3 +178,21 @@ def test_next_unfinished_document_wraps_and_skips_closed_ones(make_project):
         project.apply(ids[i], "ann", edits.SetStatus(before, "done"))
     assert project.next_unfinished("ann", after=ids[4], finished=closed) is None
     assert project.count_sets("ann", ("done", "reviewed")) == 4
+
+
+def test_a_write_while_another_connection_holds_the_lock_is_a_clear_error(make_project, tmp_path):
+    from annotator.core.errors import ProjectBusyError
+
+    project = make_project()
+    doc = add_doc(project)
+    before = project.annotation_set(doc, "ann")
+    holder = sqlite3.connect(tmp_path / "test.annotator")
+    holder.execute("BEGIN IMMEDIATE")
+    project.db.execute("PRAGMA busy_timeout = 50")
+    with pytest.raises(ProjectBusyError, match="is busy .*nothing was changed"):
+        project.apply(doc, "ann", edits.AddSpan(Span(0, 0, 7, "ORG")))
+    holder.rollback()
+    holder.close()
+    assert project.annotation_set(doc, "ann") == before
+    project.apply(doc, "ann", edits.AddSpan(Span(0, 0, 7, "ORG")))
+    assert len(project.annotation_set(doc, "ann").spans) == 1
