@@ -87,8 +87,7 @@ def test_quote_is_one_line_and_shortened():
     assert span_ops.quote(text, span, limit=10) == "Hon Hai P…"
 
 
-def test_next_open_document_pages_and_wraps(make_project, monkeypatch):
-    monkeypatch.setattr(navigation, "FIRST_PAGE", 2)
+def test_next_open_document_skips_closed_and_wraps(make_project):
     project = make_project()
     with project.transaction():
         for i in range(7):
