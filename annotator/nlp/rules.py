@@ -7,7 +7,13 @@
 2. ``annotator_token_rules_v1`` with the token patterns of the same files
    (composed dates such as "September 4, 1998");
 3. ``annotator_money_v1`` (see :mod:`annotator.nlp.money`) for MONEY;
-4. ``annotator_spans_v1``, which tidies the candidates, keeps the longest of
+4. ``annotator_people_v1`` (see :mod:`annotator.nlp.people`) for PERSON:
+   the PERSON phrase patterns (well-known names), names after titles ("CEO
+   Sam Altman") or before a role ("Jensen Huang, the chief executive of"),
+   and later mentions of their surnames;
+5. ``annotator_triggers_v1`` (see :mod:`annotator.nlp.triggers`) for the
+   INVESTMENT and PARTNERSHIP event triggers;
+6. ``annotator_spans_v1``, which tidies the candidates, keeps the longest of
    overlapping ones, and writes them to ``doc.spans["annotator"]`` and
    ``doc.ents``.
 
@@ -28,6 +34,7 @@ from collections import defaultdict
 from typing import Iterable
 
 from spacy.language import Language
+from spacy.symbols import DATE as _DATE, ORG as _ORG  # label ids, as ``Span.label`` gives them
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
@@ -36,6 +43,8 @@ from annotator.core.errors import PipelineError
 from annotator.core.scheme import RESOURCES_DIR
 
 from . import money as _money  # noqa: F401  (registers annotator_money_v1)
+from .people import PERSON_LABEL  # also registers annotator_people_v1
+from . import triggers as _triggers  # noqa: F401  (registers annotator_triggers_v1)
 from .anchored import AnchoredMatcher
 
 SPANS_KEY = "annotator"
@@ -103,11 +112,17 @@ def make_rules_pipeline(lang: str = "en", *, patterns_dir: Path | None = None) -
     except (ImportError, KeyError, ValueError) as exc:
         raise PipelineError(f"spaCy has no language {lang!r} ({exc}); use a code such as 'en'") from None
     patterns = load_patterns(patterns_dir or PATTERNS_DIR)
+    # PERSON phrases go to the people component, which needs them to find
+    # later mentions and matches them in its own pass over the doc.
+    names = [p["pattern"] for p in patterns if p["label"] == PERSON_LABEL and isinstance(p["pattern"], str)]
     ruler = nlp.add_pipe("entity_ruler", config={"validate": False})
-    ruler.add_patterns([p for p in patterns if isinstance(p["pattern"], str)])
+    ruler.add_patterns([p for p in patterns if isinstance(p["pattern"], str) and p["label"] != PERSON_LABEL])
     token_rules = nlp.add_pipe("annotator_token_rules_v1", config={"spans_key": SPANS_KEY})
     token_rules.add_patterns([p for p in patterns if isinstance(p["pattern"], list)])
     nlp.add_pipe("annotator_money_v1", config={"spans_key": SPANS_KEY})
+    people = nlp.add_pipe("annotator_people_v1", config={"spans_key": SPANS_KEY})
+    people.add_names(names)
+    nlp.add_pipe("annotator_triggers_v1", config={"spans_key": SPANS_KEY})
     nlp.add_pipe("annotator_spans_v1", config={"spans_key": SPANS_KEY})
     return nlp
 
@@ -169,13 +184,14 @@ class SpanCollector:
         candidates = [*doc.ents, *(doc.spans[self.spans_key] if self.spans_key in doc.spans else ())]
         chosen = filter_spans([span for span in map(self._tidy, candidates) if span is not None])
         doc.spans[self.spans_key] = chosen
-        doc.ents = chosen
+        doc.set_ents(chosen)  # what ``doc.ents = chosen`` does, without copying the spans
         return doc
 
     def _tidy(self, span: Span) -> Span | None:
-        if span.label_ == "DATE" and len(span) == 1 and span[0].shape_ == "dddd":
+        label = span.label  # an id: cheaper to compare than ``label_``
+        if label == _DATE and len(span) == 1 and span[0].shape_ == "dddd":
             return span if self.min_year <= int(span.text) <= self.max_year else None
-        if span.label_ != "ORG":
+        if label != _ORG:
             return span
         doc, end = span.doc, span.end
         while end < len(doc):

@@ -12,6 +12,7 @@ from spacy.util import filter_spans
 from annotator.core.errors import PipelineError
 from annotator.nlp.anchored import AnchoredMatcher, pattern_anchor
 from annotator.nlp.money import MoneyFinder, money_patterns
+from annotator.nlp.people import is_name_word
 from annotator.nlp.rules import PATTERNS_DIR, SPANS_KEY, load_patterns, make_rules_pipeline
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -81,6 +82,25 @@ def test_seed_other_labels(seed):
     assert spans_of(seed, "PRODUCT") == [("iPhones", "PRODUCT")]
 
 
+def test_seed_people_exactly(seed):
+    # "Sam Altman" is a known name; "Young Liu" follows "Chairman"; "Liu" is
+    # his surname mentioned again.
+    assert [(s.text, s.start_char, s.end_char) for s in seed.spans[SPANS_KEY] if s.label_ == "PERSON"] == [
+        ("Sam Altman", 269, 279), ("Young Liu", 1590, 1599), ("Liu", 1900, 1903), ("Sam Altman", 2068, 2078),
+    ]
+
+
+def test_seed_triggers_exactly(seed):
+    def triggers(label):
+        return [(s.text, s.start_char, s.end_char) for s in seed.spans[SPANS_KEY] if s.label_ == label]
+
+    # "committed to invest an initial $5 billion"; "spend an initial $1 billion to $5 billion"
+    assert triggers("INVESTMENT") == [("invest", 167, 173), ("spend", 485, 490)]
+    assert triggers("PARTNERSHIP") == [
+        ("partnership", 37, 48), ("partnership", 718, 729), ("partnership", 1152, 1163), ("partnership", 1966, 1977),
+    ]
+
+
 def test_seed_multibillion_dollar_is_not_money(seed):
     start = seed.text.index("multibillion-dollar")
     end = start + len("multibillion-dollar")
@@ -89,7 +109,7 @@ def test_seed_multibillion_dollar_is_not_money(seed):
 
 def test_seed_group_and_ents_hold_the_same_non_overlapping_spans(seed):
     group = list(seed.spans[SPANS_KEY])
-    assert len(group) == 39
+    assert len(group) == 49  # 39 ORG/GPE/MONEY/DATE/PRODUCT + 4 PERSON + 2 INVESTMENT + 4 PARTNERSHIP
     assert list(seed.ents) == group == filter_spans(group)
 
 
@@ -176,6 +196,139 @@ def test_gazetteers_are_case_sensitive(nlp):
     assert spans_of(nlp("an apple a day, a target, china plates")) == []
 
 
+# -- PERSON -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a title or role word, then the name without the title
+        ("Apple CEO Tim Cook said sales rose.", ["Tim Cook"]),
+        ("Apple CEO Jane Roe said sales rose.", ["Jane Roe"]),
+        ("Foxconn Chairman Young Liu spoke.", ["Young Liu"]),
+        ("Nvidia chief executive Jane Roe spoke.", ["Jane Roe"]),
+        ("Acme Chief Executive Officer Jane Roe resigned.", ["Jane Roe"]),
+        ("Prime Minister Jane Roe met Sen. John Doe and Mr. Liu.", ["Jane Roe", "John Doe", "Liu"]),
+        ("President Roe spoke.", ["Roe"]),
+        ("Analyst Ming-Chi Kuo said the iPhone would slip.", ["Ming-Chi Kuo"]),
+        ("Sen. Robert F. Kennedy spoke.", ["Robert F. Kennedy"]),
+        ("Dr. Martin Luther King Jr. spoke.", ["Martin Luther King Jr."]),
+        ("U.N. Secretary-General Javier Perez de Cuellar spoke.", ["Javier Perez de Cuellar"]),
+        ("Coast Guard spokesman Lt. Pat Philbin said so.", ["Pat Philbin"]),
+        ("Apple CEO Jane Roe Monday said sales rose.", ["Jane Roe"]),
+        # a name before ", the <role> of" or ", <company>'s <role>"
+        ("Jane Roe, the chief executive of Acme, said so.", ["Jane Roe"]),
+        ("Jane Roe, Acme's chief executive, said so.", ["Jane Roe"]),
+        ("Mary Smith, a spokeswoman for the company, declined to comment.", ["Mary Smith"]),
+        # a known name
+        ("Satya Nadella and Jensen Huang spoke.", ["Satya Nadella", "Jensen Huang"]),
+        # no name
+        ("the CEO said it would grow.", []),
+        ("The CEO of Apple spoke.", []),
+        ("Jane Roe, the CEO said.", []),
+        ("In Taipei, the president of the company said so.", []),
+        ("Nvidia CEO Says AI Demand Is Strong", []),
+        ("CEO Summit Europe Awards Night opens.", []),
+        ("She stayed at the Ambassador Hotel.", []),
+        ("President Roe Administration officials spoke.", []),
+        ("Former President Gerald R. Ford spoke.", []),
+        ("Jane Roe said it would grow.", []),
+    ],
+)
+def test_person_rules(nlp, text, expected):
+    assert [t for t, _ in spans_of(nlp(text), "PERSON")] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Foxconn Chairman Young Liu spoke. Liu said so.", ["Young Liu", "Liu"]),
+        ("CEO Jane Roe spoke. Roe and Jane Roe left.", ["Jane Roe", "Roe", "Jane Roe"]),
+        ("CEO Jane Roe spoke. Then Roe left.", ["Jane Roe"]),  # after a capitalised word: maybe a name
+        ("Tim Cook spoke. “Cook said so,” Cook said.", ["Tim Cook", "Cook", "Cook"]),
+        # another person of the same surname, a place, a longer name
+        ("Foxconn Chairman Young Liu spoke. Lisa Liu did not.", ["Young Liu"]),
+        ("Tim Cook visited the Cook Islands.", ["Tim Cook"]),
+        ("Ursula von der Leyen spoke, then von der Leyen left.", ["Ursula von der Leyen"]),
+        # no earlier mention, no surname
+        ("Liu said so. Cook said so.", []),
+    ],
+)
+def test_person_later_mentions(nlp, text, expected):
+    assert [t for t, _ in spans_of(nlp(text), "PERSON")] == expected
+
+
+def test_surname_inside_an_entity_is_not_a_person(nlp):
+    # "Dell" is an ORG in the gazetteer; "Michael Dell" wins over it.
+    assert spans_of(nlp("Michael Dell, the founder of Dell, said Dell would grow.")) == [
+        ("Michael Dell", "PERSON"), ("Dell", "ORG"), ("Dell", "ORG"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("Liu", True), ("O'Brien", True), ("McKinsey", True), ("Källenius", True),
+     ("CEO", False), ("AI", False), ("liu", False), ("X", False), ("Says", False), ("3M", False)],
+)
+def test_is_name_word(text, expected):
+    assert is_name_word(text) is expected
+
+
+# -- INVESTMENT, PARTNERSHIP ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Foxconn will invest $5 billion in Ohio.", [("invest", "INVESTMENT")]),
+        ("Investment in AI rose; investments fell.", [("Investment", "INVESTMENT"), ("investments", "INVESTMENT")]),
+        ("It will spend $5 billion.", [("spend", "INVESTMENT")]),
+        ("It would spend an initial $1 billion to $5 billion.", [("spend", "INVESTMENT")]),
+        ("It will spend heavily to build plants.", [("spend", "INVESTMENT")]),
+        ("Spending up to $5bn is planned.", [("Spending", "INVESTMENT")]),
+        ("The start-up raised $1.2bn.", [("raised", "INVESTMENT")]),
+        ("It is raising up to $300 million.", [("raising", "INVESTMENT")]),
+        ("It acquired Arm; the acquisition closed.", [("acquired", "INVESTMENT"), ("acquisition", "INVESTMENT")]),
+        ("It bought a 10% stake in Arm and a minority stake.", [("stake", "INVESTMENT"), ("stake", "INVESTMENT")]),
+        ("It closed a funding round and a round of funding.",
+         [("funding round", "INVESTMENT"), ("round of funding", "INVESTMENT")]),
+        ("Foxconn and OpenAI announced a broad partnership.", [("partnership", "PARTNERSHIP")]),
+        ("Apple will partner with Foxconn as a strategic partner.",
+         [("partner", "PARTNERSHIP"), ("partner", "PARTNERSHIP")]),
+        ("They formed a joint venture, then a joint-venture.",
+         [("joint venture", "PARTNERSHIP"), ("joint-venture", "PARTNERSHIP")]),
+        ("They teamed up; the collaboration and the alliance deepened.",
+         [("teamed up", "PARTNERSHIP"), ("collaboration", "PARTNERSHIP"), ("alliance", "PARTNERSHIP")]),
+        ("They partnered on chips.", [("partnered", "PARTNERSHIP")]),
+        # not events
+        ("Investor sentiment fell and investors cheered.", []),
+        ("The investment bank and an investment firm cut forecasts.", []),
+        ("Qatar Investment Authority bought it.", []),
+        ("Consumer spending rose.", []),
+        ("Military spending of $296 billion rose.", []),
+        ("It raised prices to $5.", []),
+        ("He got a raise to $15.", []),
+        ("The stakes are high and jobs are at stake in the vote.", []),
+        ("He is a partner at a law firm.", []),
+        ("Our customers and partners and trading partners.", []),
+        ("Silver Lake Partners bought it.", []),
+        ("The Star Alliance grew.", []),
+    ],
+)
+def test_trigger_rules(nlp, text, expected):
+    doc = nlp(text)
+    assert [(s.text, s.label_) for s in doc.spans[SPANS_KEY] if s.label_ in ("INVESTMENT", "PARTNERSHIP")] == expected
+
+
+def test_new_labels_keep_group_and_ents_equal(nlp):
+    doc = nlp("Apple CEO Tim Cook said Apple will invest $5 billion in a partnership with Foxconn. Cook said so.")
+    assert spans_of(doc) == [
+        ("Apple", "ORG"), ("Tim Cook", "PERSON"), ("Apple", "ORG"), ("invest", "INVESTMENT"),
+        ("$5 billion", "MONEY"), ("partnership", "PARTNERSHIP"), ("Foxconn", "ORG"), ("Cook", "PERSON"),
+    ]
+    assert list(doc.ents) == list(doc.spans[SPANS_KEY])
+
+
 # -- the pattern files --------------------------------------------------------
 
 
@@ -190,9 +343,9 @@ def test_pattern_files_and_counts():
     for entry in load_patterns(PATTERNS_DIR):
         counts[entry["label"]] = counts.get(entry["label"], 0) + 1
     assert sorted(p.name for p in PATTERNS_DIR.glob("*.jsonl")) == [
-        "date.jsonl", "gpe.jsonl", "loc.jsonl", "org.jsonl", "product.jsonl",
+        "date.jsonl", "gpe.jsonl", "loc.jsonl", "org.jsonl", "person.jsonl", "product.jsonl",
     ]
-    assert counts == {"DATE": 541, "GPE": 518, "LOC": 72, "ORG": 645, "PRODUCT": 48}
+    assert counts == {"DATE": 541, "GPE": 518, "LOC": 72, "ORG": 645, "PERSON": 174, "PRODUCT": 48}
 
 
 def test_no_phrase_is_listed_twice():
@@ -241,13 +394,26 @@ def test_custom_patterns_folder(tmp_path):
     assert spans_of(nlp("Acme paid $3 million to Foxconn.")) == [("Acme", "ORG"), ("$3 million", "MONEY")]
 
 
+def test_custom_person_phrases_go_to_the_people_component(tmp_path):
+    lines = [{"label": "ORG", "pattern": "Acme"}, {"label": "PERSON", "pattern": "Jane Roe"}]
+    (tmp_path / "names.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    nlp = make_rules_pipeline(patterns_dir=tmp_path)
+    assert nlp.get_pipe("entity_ruler").patterns == [{"label": "ORG", "pattern": "Acme"}]
+    assert spans_of(nlp("Jane Roe runs Acme. Roe said so; Sam Altman did not.")) == [
+        ("Jane Roe", "PERSON"), ("Acme", "ORG"), ("Roe", "PERSON"),
+    ]
+
+
 def test_unknown_language_is_a_pipeline_error():
     with pytest.raises(PipelineError, match="no language 'zz'"):
         make_rules_pipeline("zz")
 
 
 def test_pipeline_components(nlp):
-    assert nlp.pipe_names == ["entity_ruler", "annotator_token_rules_v1", "annotator_money_v1", "annotator_spans_v1"]
+    assert nlp.pipe_names == [
+        "entity_ruler", "annotator_token_rules_v1", "annotator_money_v1",
+        "annotator_people_v1", "annotator_triggers_v1", "annotator_spans_v1",
+    ]
     for name in nlp.pipe_names[1:]:
         assert Language.has_factory(name)
 
