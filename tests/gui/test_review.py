@@ -293,3 +293,14 @@ def test_doc_view_label_texts_hook(qtbot):
     assert view.tag_rect(1).width() == plain
     view.set_label_texts()
     assert view.tag_rect(1).width() == plain
+
+
+def test_queue_tooltips_show_markup_in_titles_literally(qtbot, tmp_path):
+    from annotator.gui.review.queue import ReviewQueueModel
+
+    text = "<b>Deal</b> <img src=x> done."
+    with Project.create(tmp_path / "t.annotator", scheme=Scheme.from_dict(SCHEME)) as project:
+        doc, _ = project.add_document(text=text, hash=text_hash(text), title=text, tokens=tokens(text), meta={})
+        model = ReviewQueueModel(project, [(doc, 0)])
+        tip = model.data(model.index(0, model.TITLE), Qt.ItemDataRole.ToolTipRole)
+        assert "&lt;b&gt;Deal&lt;/b&gt;" in tip and "<img" not in tip

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QTabl
 from ...core.model import GOLD
 from ...store.project import Project
 from ..models.queue_model import STATUS_COLOR, STATUS_TEXT, status_icon
+from ..plain_text import tooltip
 
 ROW_BLOCK = 64
 NO_GOLD = "–"
@@ -118,7 +119,7 @@ class ReviewQueueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and col == self.TITLE:
             return status_icon(status or "new")
         if role == Qt.ItemDataRole.ToolTipRole and col == self.TITLE:
-            return str(row["title"])
+            return tooltip(str(row["title"]))
         return None
 
     def _row(self, row: int) -> dict[str, Any]:
