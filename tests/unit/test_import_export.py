@@ -295,3 +295,25 @@ def test_jsonl_flavours_are_told_apart(corpora, name, expected):
     from annotator.formats import registry
 
     assert registry.detect(corpora / name).name == expected
+
+
+@pytest.mark.parametrize(
+    "name, content, fmt, source, reason",
+    [
+        ("bad.spacy", b"\x93NUMPY not a docbin", "spacy", "bad.spacy", "not a spaCy DocBin file"),
+        ("bad.csv", b"title,body\nx,y\n", "csv", "bad.csv:1", "no 'text' column (columns: title, body)"),
+        ("bad2.csv", b'text\n"one"\n"two",extra\n', "csv", "bad2.csv:3", "more fields than the header has columns"),
+        ("bad.txt", b"Caf\xe9 au lait\n", "txt", "bad.txt", "not valid UTF-8 at line 1"),
+    ],
+)
+def test_corrupt_files_of_the_other_formats(make_project, tmp_path, name, content, fmt, source, reason):
+    project = make_project()
+    api.import_files(project, [SEED], preannotate="none")
+    before = table_dump(project.path)
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        api.import_files(project, [bad], format=fmt, preannotate="none")
+    assert info.value.source == str(tmp_path / source)
+    assert info.value.reason.startswith(reason)
+    assert table_dump(project.path) == before
