@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, NamedTuple
 
 STATUSES = ("new", "in_progress", "done", "skipped", "reviewed", "rejected", "ignored")
 ORIGINS = ("human", "model", "rule", "import")
@@ -25,9 +25,12 @@ def is_suggestion_owner(owner: str) -> bool:
     return owner.startswith(MODEL_PREFIX)
 
 
-@dataclass(frozen=True)
-class Token:
-    """A token: ``[start, end)`` in the text and whether whitespace follows."""
+class Token(NamedTuple):
+    """A token: ``[start, end)`` in the text and whether whitespace follows.
+
+    A named tuple rather than a dataclass: documents hold hundreds of
+    thousands of them, and a tuple is several times cheaper to build.
+    """
 
     start: int
     end: int

@@ -8,6 +8,7 @@ package.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -55,10 +56,10 @@ def load_pipeline(name: str, *, language: str = "en") -> Language:
     ``PipelineError`` saying which names exist when nothing matches.
     """
     if name in ("none", "blank"):
-        return spacy.blank(language)
+        return _registered_pipeline("none", language)
     _load_builtin()
     if name in _REGISTRY:
-        return _REGISTRY[name][1](language)
+        return _registered_pipeline(name, language)
     path = Path(name)
     if path.is_dir():
         try:
@@ -73,6 +74,16 @@ def load_pipeline(name: str, *, language: str = "en") -> Language:
             f"no pre-annotator {name!r}: use one of {known}, a model folder, "
             "or the name of an installed spaCy pipeline"
         ) from None
+
+
+@lru_cache(maxsize=8)
+def _registered_pipeline(name: str, language: str) -> Language:
+    """Built-in pipelines are built once per process: they depend only on the
+    shipped pattern files, and ``nlp.pipe`` keeps no state between calls.
+    (Model folders are loaded afresh each time, since training rewrites them.)"""
+    if name == "none":
+        return spacy.blank(language)
+    return _REGISTRY[name][1](language)
 
 
 def tokenizer_only(nlp: Language) -> bool:

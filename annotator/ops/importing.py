@@ -317,7 +317,7 @@ def _store(project: Project, record: Record, tokens, analysis, model_owner, anno
         index = TokenIndex(tokens)
         aligned = [s for s in analysis.spans if index.is_start(s.start) and index.is_end(s.end)]
         report.suggestions_dropped += len(analysis.spans) - len(aligned)
-        project.write_set(doc_id, model_owner, aligned, status="done", who=model_owner)
+        project.write_set(doc_id, model_owner, aligned, status="done", who=model_owner, read_back=False)
         report.suggestions += len(aligned)
     for data in record.sets:
         if data.owner and is_suggestion_owner(data.owner):
@@ -326,7 +326,7 @@ def _store(project: Project, record: Record, tokens, analysis, model_owner, anno
             owner = annotator or data.owner or DEFAULT_OWNER
         if project.set_row(doc_id, owner) is not None:
             continue
-        project.write_set(doc_id, owner, data.spans, data.relations, status=data.status or "done", who=owner)
+        project.write_set(doc_id, owner, data.spans, data.relations, status=data.status or "done", who=owner, read_back=False)
         report.sets_written += 1
         report.spans += len(data.spans)
         report.relations += len(data.relations)

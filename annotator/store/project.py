@@ -358,29 +358,34 @@ class Project:
         *,
         status: str | None = None,
         who: str | None = None,
-    ) -> AnnotationSet:
+        read_back: bool = True,
+    ) -> AnnotationSet | None:
         """Replace a set's contents in bulk (import, pre-annotation, merge).
 
         ``relations`` refer to ``spans`` by their (file-local) ids; the store
-        assigns new ids. Not journaled: it is not an undoable edit.
+        assigns new ids. Not journaled: it is not an undoable edit. Returns
+        the set as stored, unless ``read_back`` is off (bulk imports).
         """
+        spans = list(spans)
+        relations = list(relations)
         with self.transaction():
             set_id = self._set_id(document_id, owner, create=True, who=who)
             self.db.execute("DELETE FROM relations WHERE set_id = ?", [set_id])
             self.db.execute("DELETE FROM spans WHERE set_id = ?", [set_id])
-            ids: dict[int, int] = {}
-            for span in spans:
-                cur = self.db.execute(
-                    "INSERT INTO spans (set_id, start, end, label, origin, score, fragments, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [set_id, *span_values(span)],
-                )
-                ids[span.id] = cur.lastrowid
-            for rel in relations:
-                moved = relation_values(rel)
-                moved[0:2] = [ids[rel.head], ids[rel.child]]
-                self.db.execute(
-                    "INSERT INTO relations (set_id, head_id, child_id, label, origin, attrs) VALUES (?, ?, ?, ?, ?, ?)",
-                    [set_id, *moved],
+            insert_span = "INSERT INTO spans (set_id, start, end, label, origin, score, fragments, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            if not relations:  # no ids to map: one statement for all spans
+                self.db.conn.executemany(insert_span, [[set_id, *span_values(span)] for span in spans])
+            else:
+                ids: dict[int, int] = {}
+                for span in spans:
+                    ids[span.id] = self.db.execute(insert_span, [set_id, *span_values(span)]).lastrowid
+                rows = []
+                for rel in relations:
+                    moved = relation_values(rel)
+                    moved[0:2] = [ids[rel.head], ids[rel.child]]
+                    rows.append([set_id, *moved])
+                self.db.conn.executemany(
+                    "INSERT INTO relations (set_id, head_id, child_id, label, origin, attrs) VALUES (?, ?, ?, ?, ?, ?)", rows
                 )
             fields = ["updated_at = ?", "updated_by = ?"]
             params: list[Any] = [now(), who or owner]
@@ -388,6 +393,8 @@ class Project:
                 fields.append("status = ?")
                 params.append(status)
             self.db.execute(f"UPDATE annotation_sets SET {', '.join(fields)} WHERE id = ?", [*params, set_id])
+        if not read_back:
+            return None
         aset = self.annotation_set(document_id, owner)
         assert aset is not None
         return aset
