@@ -369,9 +369,16 @@ class Project:
         spans = list(spans)
         relations = list(relations)
         with self.transaction():
-            set_id = self._set_id(document_id, owner, create=True, who=who)
-            self.db.execute("DELETE FROM relations WHERE set_id = ?", [set_id])
-            self.db.execute("DELETE FROM spans WHERE set_id = ?", [set_id])
+            existing = self.set_row(document_id, owner)
+            if existing is None:  # a new set: one row with its status, nothing to clear
+                set_id = self.db.execute(
+                    "INSERT INTO annotation_sets (document_id, owner, status, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)",
+                    [document_id, owner, status or "new", now(), who or owner],
+                ).lastrowid
+            else:
+                set_id = existing[0]
+                self.db.execute("DELETE FROM relations WHERE set_id = ?", [set_id])
+                self.db.execute("DELETE FROM spans WHERE set_id = ?", [set_id])
             insert_span = "INSERT INTO spans (set_id, start, end, label, origin, score, fragments, attrs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
             if not relations:  # no ids to map: one statement for all spans
                 self.db.conn.executemany(insert_span, [[set_id, *span_values(span)] for span in spans])
@@ -387,12 +394,13 @@ class Project:
                 self.db.conn.executemany(
                     "INSERT INTO relations (set_id, head_id, child_id, label, origin, attrs) VALUES (?, ?, ?, ?, ?, ?)", rows
                 )
-            fields = ["updated_at = ?", "updated_by = ?"]
-            params: list[Any] = [now(), who or owner]
-            if status is not None:
-                fields.append("status = ?")
-                params.append(status)
-            self.db.execute(f"UPDATE annotation_sets SET {', '.join(fields)} WHERE id = ?", [*params, set_id])
+            if existing is not None:
+                fields = ["updated_at = ?", "updated_by = ?"]
+                params: list[Any] = [now(), who or owner]
+                if status is not None:
+                    fields.append("status = ?")
+                    params.append(status)
+                self.db.execute(f"UPDATE annotation_sets SET {', '.join(fields)} WHERE id = ?", [*params, set_id])
         if not read_back:
             return None
         aset = self.annotation_set(document_id, owner)
