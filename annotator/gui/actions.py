@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMainWindow, QSizePolicy, QToolBar, QWidget
 
 
 @dataclass(frozen=True)
@@ -119,3 +119,28 @@ def key_spec(key: str, label: str) -> ActionSpec:
     selected span, or picks a relation type by number when a relation is selected."""
     return ActionSpec(f"key_{key}", f"{label}", (key.upper() if key.isalpha() else key,), "Labels",
                       f"Label the selection or selected span {label}")
+
+
+def build_toolbar(
+    window: QMainWindow,
+    name: str,
+    actions: dict[str, QAction],
+    left: tuple[str | None, ...],
+    right: tuple[str, ...],
+) -> QToolBar:
+    """A fixed text-only toolbar: ``left`` actions (None for a separator), a
+    stretch, then ``right`` ones, the last styled as the primary button."""
+    toolbar = QToolBar(name)
+    toolbar.setObjectName(f"{name.lower()}_toolbar")
+    toolbar.setMovable(False)
+    toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+    for item in left:
+        toolbar.addSeparator() if item is None else toolbar.addAction(actions[item])
+    spacer = QWidget()
+    spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+    toolbar.addWidget(spacer)
+    for item in right:
+        toolbar.addAction(actions[item])
+    toolbar.widgetForAction(actions[right[-1]]).setObjectName("primary_button")
+    window.addToolBar(toolbar)
+    return toolbar

@@ -11,13 +11,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QStackedWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from ..core.edits import SetStatus
 from ..core.errors import AnnotatorError
 from ..store.project import Project
 from . import navigation
-from .actions import SPEC_BY_NAME, SPECS, build_actions, configure, key_spec, make_action
+from .actions import SPEC_BY_NAME, SPECS, build_actions, build_toolbar, configure, key_spec, make_action
 from .cheatsheet import CheatSheet
 from .doc_view import DocView
 from .docks.details_dock import DetailsDock
@@ -176,19 +176,8 @@ class MainWindow(QMainWindow):
         for dock in (self.queue, self.palette, self.details, self.relations, self.guidelines):
             view.addAction(dock.toggleViewAction())
         self.menuBar().addMenu("&Help").addAction(a["shortcuts"])
-        toolbar = QToolBar("Main")
-        toolbar.setObjectName("main_toolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for name in ("prev_doc", "next_doc", None, "undo", "redo", None, "accept_all", "reject_all"):
-            toolbar.addSeparator() if name is None else toolbar.addAction(a[name])
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        toolbar.addWidget(spacer)
-        toolbar.addAction(a["skip"])
-        toolbar.addAction(a["done"])
-        toolbar.widgetForAction(a["done"]).setObjectName("primary_button")
-        self.addToolBar(toolbar)
+        build_toolbar(self, "Main", a, ("prev_doc", "next_doc", None, "undo", "redo", None, "accept_all", "reject_all"),
+                      ("skip", "done"))
 
     def _connect(self) -> None:
         self.session.failed.connect(lambda exc: self.reporter.error(exc))

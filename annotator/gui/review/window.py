@@ -13,7 +13,7 @@ from typing import Sequence
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QSizePolicy, QStackedWidget, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from ...core.adjudicate import Cluster, gold_choices, resolve
 from ...core.edits import SetStatus
@@ -23,7 +23,7 @@ from ...ops.review import (
     REVIEWED, DocumentReview, check_auto, documents_by_disagreement, load_review, prepare_gold, review_annotators,
 )
 from ...store.project import Project
-from ..actions import SPEC_BY_NAME, ActionSpec, build_actions, configure, make_action
+from ..actions import SPEC_BY_NAME, ActionSpec, build_actions, build_toolbar, configure, make_action
 from ..editing import EditController
 from ..header import DocumentHeader
 from ..session import DocumentSession
@@ -208,18 +208,8 @@ class ReviewWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         for dock in (self.queue, self.conflict, self.labels, self.agreement):
             view.addAction(dock.toggleViewAction())
-        toolbar = QToolBar("Review")
-        toolbar.setObjectName("review_toolbar")
-        toolbar.setMovable(False)
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for name in ("prev_doc", "next_doc", None, "prev_conflict", "next_conflict", None, "undo", "redo"):
-            toolbar.addSeparator() if name is None else toolbar.addAction(a[name])
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        toolbar.addWidget(spacer)
-        toolbar.addAction(a["reviewed"])
-        toolbar.widgetForAction(a["reviewed"]).setObjectName("primary_button")
-        self.addToolBar(toolbar)
+        build_toolbar(self, "Review", a, ("prev_doc", "next_doc", None, "prev_conflict", "next_conflict", None, "undo", "redo"),
+                      ("reviewed",))
 
     def _connect(self) -> None:
         self.session.failed.connect(lambda exc: self.reporter.error(exc))
