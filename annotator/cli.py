@@ -132,7 +132,7 @@ def stats(project: Path, as_json: bool) -> None:
 @click.argument("output", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--set", "owner", default="", help="Whose annotations to learn from (default: gold if any, else every annotator).")
 @click.option("--dev", type=float, default=0.2, show_default=True, help="Fraction of documents held out for evaluation.")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed for the split and for training.")
 @click.option("--max-epochs", type=int, help="Stop after this many epochs.")
 @click.option("--max-steps", type=int, help="Stop after this many steps.")
 def train(project: Path, output: Path, owner: str, dev: float, seed: int, max_epochs: int | None, max_steps: int | None) -> None:
