@@ -170,3 +170,11 @@ def test_ci_runs_the_readme_test_command_exactly() -> None:
     command = "bash .ci/setup && QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest"
     assert f"```bash\n{command}\n```" in readme
     assert command in (root / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+@pytest.mark.parametrize("name", sorted(cli.commands))
+def test_every_option_has_help_text(name: str) -> None:
+    import click
+
+    options = [p for p in cli.commands[name].params if isinstance(p, click.Option)]
+    assert [o.name for o in options if not o.help] == []
