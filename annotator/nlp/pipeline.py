@@ -7,17 +7,19 @@ package.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Sequence
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..core.errors import PipelineError
-from ..core.model import Span, Token
+from ..core.model import Relation, Span, Token
+from ..core.relation_rules import suggest_relations
+from ..core.scheme import RelationType
 
 SPAN_GROUP = "annotator"
 BATCH_SIZE = 128
@@ -124,12 +126,46 @@ def doc_spans(doc: Doc, *, origin: str) -> list[Span]:
 
 @dataclass
 class Analysis:
+    """What a pipeline suggests for one text: its tokens, spans and the
+    relations between those spans (by span id; empty unless the pipeline
+    suggests relations, see :func:`suggests_relations`)."""
+
     tokens: list[Token]
     spans: list[Span]
+    relations: list[Relation] = field(default_factory=list)
 
 
-def analyze(nlp: Language, texts: Iterable[str], *, origin: str, batch_size: int = BATCH_SIZE) -> Iterator[Analysis]:
-    """Tokens and suggested spans for each text, in order, batched with ``nlp.pipe``."""
+# Pipelines with this component find event triggers, and get role relations.
+TRIGGER_FACTORY = "annotator_triggers_v1"
+
+
+def suggests_relations(nlp: Language) -> bool:
+    """Whether ``analyze`` suggests relations for ``nlp``'s spans: true for
+    pipelines with the rules' trigger component (the ``rules`` pre-annotator)."""
+    return any(nlp.get_pipe_meta(name).factory == TRIGGER_FACTORY for name in nlp.pipe_names)
+
+
+def analyze(
+    nlp: Language,
+    texts: Iterable[str],
+    *,
+    origin: str,
+    batch_size: int = BATCH_SIZE,
+    relation_types: Sequence[RelationType] = (),
+) -> Iterator[Analysis]:
+    """Tokens and suggested spans for each text, in order, batched with ``nlp.pipe``.
+
+    When ``relation_types`` is given (the project's scheme) and the pipeline
+    suggests relations, each analysis also holds the role relations of
+    :func:`annotator.core.relation_rules.suggest_relations`, with origin
+    ``rule``; otherwise its ``relations`` are empty.
+    """
     bare = tokenizer_only(nlp)
+    relate = bool(relation_types) and not bare and suggests_relations(nlp)
     for doc in nlp.pipe(texts, batch_size=batch_size):
-        yield Analysis(doc_tokens(doc), [] if bare else doc_spans(doc, origin=origin))
+        if bare:
+            yield Analysis(doc_tokens(doc), [])
+            continue
+        spans = doc_spans(doc, origin=origin)
+        relations = suggest_relations(doc.text, spans, relation_types) if relate else []
+        yield Analysis(doc_tokens(doc), spans, relations)

@@ -39,6 +39,7 @@ class ImportReport:
     relations: int = 0
     suggestions: int = 0
     suggestions_dropped: int = 0
+    suggested_relations: int = 0
     rejected: list[Problem] = field(default_factory=list)
     labels_added: list[str] = field(default_factory=list)
     relation_types_added: list[str] = field(default_factory=list)
@@ -170,7 +171,10 @@ def import_files(
             hashes = {id(r): text_hash(r.text) for r in good}
             known = {id(r): project.document_id(hashes[id(r)]) for r in good}
             to_analyze = [r for r in good if known[id(r)] is None]
-            analyses = dict(zip(map(id, to_analyze), analyze(nlp, (r.text for r in to_analyze), origin=origin)))
+            analyzed = analyze(
+                nlp, (r.text for r in to_analyze), origin=origin, relation_types=project.scheme.relations
+            )
+            analyses = dict(zip(map(id, to_analyze), analyzed))
             for record in good:
                 analysis = analyses.get(id(record))
                 if known[id(record)] is not None:
@@ -317,8 +321,12 @@ def _store(project: Project, record: Record, tokens, analysis, model_owner, anno
         index = TokenIndex(tokens)
         aligned = [s for s in analysis.spans if index.is_start(s.start) and index.is_end(s.end)]
         report.suggestions_dropped += len(analysis.spans) - len(aligned)
-        project.write_set(doc_id, model_owner, aligned, status="done", who=model_owner, read_back=False)
+        # a relation goes with its spans: none whose head or child was dropped
+        kept = {s.id for s in aligned}
+        relations = [r for r in analysis.relations if r.head in kept and r.child in kept]
+        project.write_set(doc_id, model_owner, aligned, relations, status="done", who=model_owner, read_back=False)
         report.suggestions += len(aligned)
+        report.suggested_relations += len(relations)
     for data in record.sets:
         if data.owner and is_suggestion_owner(data.owner):
             owner = data.owner  # a file's model predictions stay suggestions
