@@ -149,6 +149,24 @@ class EditController(QObject):
             return
         self.apply_label(label.name)
 
+    def handlers(self) -> dict[str, Callable[[], None]]:
+        """The span and relation editing commands by action name, shared by
+        the labeling and review windows (see ``actions.SPECS``)."""
+        return {
+            "delete": self.delete,
+            "start_left": lambda: self.move_bound("start", -1),
+            "start_right": lambda: self.move_bound("start", 1),
+            "end_left": lambda: self.move_bound("end", -1),
+            "end_right": lambda: self.move_bound("end", 1),
+            "next_span": lambda: self.cycle(1),
+            "prev_span": lambda: self.cycle(-1),
+            "relation": self.start_relation,
+            "confirm": self.confirm,
+            "cancel": self.cancel,
+            "reverse": self.reverse,
+            "relation_type": self.choose_relation_type,
+        }
+
     def apply_label(self, name: str) -> None:
         """Give the text selection (a new span) or the selected span this label."""
         aset = self.session.aset

@@ -109,18 +109,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         e, f = self.editor, self.file_ops
         handlers = {
-            "delete": e.delete,
-            "start_left": lambda: e.move_bound("start", -1),
-            "start_right": lambda: e.move_bound("start", 1),
-            "end_left": lambda: e.move_bound("end", -1),
-            "end_right": lambda: e.move_bound("end", 1),
-            "next_span": lambda: e.cycle(1),
-            "prev_span": lambda: e.cycle(-1),
-            "relation": e.start_relation,
-            "confirm": e.confirm,
-            "cancel": e.cancel,
-            "reverse": e.reverse,
-            "relation_type": e.choose_relation_type,
+            **e.handlers(),
             "accept": e.accept,
             "accept_all": e.accept_all,
             "reject": e.reject,

@@ -14,7 +14,7 @@ from collections import defaultdict
 from typing import Iterable
 
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 # Token attributes an anchor can be looked up by, and the PhraseMatcher
@@ -151,3 +151,13 @@ class AnchoredMatcher:
         if len(self.everywhere):
             matches = [*matches, *self.everywhere(doc)]
         return sorted(matches, key=lambda m: (m[1], m[2], m[0]))
+
+
+def add_to_group(doc: Doc, key: str, spans: list[Span]) -> None:
+    """Append ``spans`` to the Doc's span group ``key``, creating it if needed."""
+    if not spans:
+        return
+    if key in doc.spans:
+        doc.spans[key].extend(spans)
+    else:
+        doc.spans[key] = spans

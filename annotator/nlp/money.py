@@ -13,13 +13,12 @@ only on short windows around those tokens (see :mod:`annotator.nlp.anchored`).
 """
 from __future__ import annotations
 
-from typing import Iterable
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
-from .anchored import AnchoredMatcher
+from .anchored import AnchoredMatcher, add_to_group
 
 MONEY_LABEL = "MONEY"
 
@@ -131,10 +130,7 @@ class MoneyFinder:
         ]
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.find(doc)
-        if found:
-            existing: Iterable[Span] = doc.spans[self.spans_key] if self.spans_key in doc.spans else ()
-            doc.spans[self.spans_key] = [*existing, *found]
+        add_to_group(doc, self.spans_key, self.find(doc))
         return doc
 
 

@@ -49,6 +49,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from .anchored import add_to_group
+
 PERSON_LABEL = "PERSON"
 
 # Role words after which a name may follow, and which may end an apposition;
@@ -223,12 +225,7 @@ class PersonFinder:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.find(doc)
-        if found:
-            if self.spans_key in doc.spans:
-                doc.spans[self.spans_key].extend(found)
-            else:
-                doc.spans[self.spans_key] = found
+        add_to_group(doc, self.spans_key, self.find(doc))
         return doc
 
 

@@ -46,6 +46,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from .anchored import add_to_group
+
 MONEY_LABEL = "MONEY"
 INVESTMENT_LABEL = "INVESTMENT"
 PARTNERSHIP_LABEL = "PARTNERSHIP"
@@ -140,12 +142,7 @@ class TriggerFinder:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.find(doc)
-        if found:
-            if self.spans_key in doc.spans:
-                doc.spans[self.spans_key].extend(found)
-            else:
-                doc.spans[self.spans_key] = found
+        add_to_group(doc, self.spans_key, self.find(doc))
         return doc
 
 

@@ -156,18 +156,7 @@ class ReviewWindow(QMainWindow):
     def _build_actions(self) -> None:
         e = self.editor
         handlers = {
-            "delete": e.delete,
-            "start_left": lambda: e.move_bound("start", -1),
-            "start_right": lambda: e.move_bound("start", 1),
-            "end_left": lambda: e.move_bound("end", -1),
-            "end_right": lambda: e.move_bound("end", 1),
-            "next_span": lambda: e.cycle(1),
-            "prev_span": lambda: e.cycle(-1),
-            "relation": e.start_relation,
-            "confirm": e.confirm,
-            "cancel": e.cancel,
-            "reverse": e.reverse,
-            "relation_type": e.choose_relation_type,
+            **e.handlers(),
             "next_doc": lambda: self.step_document(1),
             "prev_doc": lambda: self.step_document(-1),
             "next_conflict": lambda: self.step_conflict(1),
