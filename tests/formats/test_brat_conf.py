@@ -240,3 +240,21 @@ def test_conf_from_a_plain_scheme_reads_back_as_the_same_scheme(tmp_path):
     for rel in scheme.relations:
         back = again.relation(rel.name)
         assert (back.head, back.child, back.symmetric, back.max_count) == (rel.head, rel.child, rel.symmetric, rel.max_count)
+
+
+def test_the_news_scheme_export_reads_back_with_its_own_role_names(tmp_path, make_project):
+    brat_writer.write(news_items(), tmp_path / "out", scheme=Scheme.default())
+    project = make_project()
+    api.import_files(project, [tmp_path / "out"], preannotate="none")
+    (_, aset), = project.iter_sets()
+    assert sorted(r.label for r in aset.relations.values()) == ["amount", "investor", "investor", "location"]
+    assert [s.attrs for s in aset.sorted_spans()][2] == {"events": {"E1": {}}}
+
+
+def test_without_a_conf_numbered_roles_stay_as_written(tmp_path):
+    from annotator.formats.brat import read
+
+    (tmp_path / "a.txt").write_text("A met B.", encoding="utf-8")
+    (tmp_path / "a.ann").write_text("T1\tMeet 2 5\tmet\nT2\tP 0 1\tA\nT3\tP 6 7\tB\nE1\tMeet:T1 Who:T2 Who2:T3\n", encoding="utf-8")
+    (record,) = read(tmp_path)
+    assert [r.label for r in record.sets[0].relations] == ["Who", "Who2"]
