@@ -336,8 +336,28 @@ class Project:
             [document_id, owner],
         ).fetchone()
 
+    @contextlib.contextmanager
+    def snapshot(self) -> Iterator["Project"]:
+        """Reads inside see one state of the file (a read transaction), unless
+        a transaction is already open, whose state they then see."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            yield self
+            return
+        conn.execute("BEGIN")
+        try:
+            yield self
+        finally:
+            if conn.in_transaction:
+                conn.execute("COMMIT")
+
     def annotation_set(self, document_id: int, owner: str) -> AnnotationSet | None:
-        """The set ``owner`` made for a document, or None when there is none."""
+        """The set ``owner`` made for a document, or None when there is none;
+        read in one snapshot, so its stamp (``updated_at``) matches its rows."""
+        with self.snapshot():
+            return self._read_set(document_id, owner)
+
+    def _read_set(self, document_id: int, owner: str) -> AnnotationSet | None:
         row = self.set_row(document_id, owner)
         if row is None:
             return None
@@ -487,9 +507,11 @@ class Project:
                 "INSERT INTO journal (set_id, action, edit, who, at) VALUES (?, ?, ?, ?, ?)",
                 [set_id, action, json.dumps(applied.to_dict(), ensure_ascii=False), who, now()],
             )
+            # the first change to a new set starts it; a status edit (marking
+            # done, or undoing that back to new) says the status itself
+            promote = "" if edit.changes_status() else ", status = CASE WHEN status = 'new' THEN 'in_progress' ELSE status END"
             self.db.execute(
-                "UPDATE annotation_sets SET updated_at = ?, updated_by = ?, "
-                "status = CASE WHEN status = 'new' THEN 'in_progress' ELSE status END WHERE id = ?",
+                f"UPDATE annotation_sets SET updated_at = ?, updated_by = ?{promote} WHERE id = ?",
                 [now(), who, set_id],
             )
         return applied
