@@ -210,7 +210,7 @@ class EditController(QObject):
             self.relation_id = None
             self.selectionChanged.emit()
         elif self.span is not None:
-            following = span_ops.cycle_span(aset, self.span.id, 1, skip=self.span.id)
+            following = span_ops.after_delete(aset, self.span.id)
             if self.session.push(edits.delete_span(aset, self.span.id)) is not None:
                 self.select_span(following, scroll=False)
         else:
