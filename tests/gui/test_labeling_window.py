@@ -30,3 +30,23 @@ def test_delete_selects_the_next_span_not_the_first(qtbot, window, project_path)
     assert selected_text(window) == "OpenAI"
     key(qtbot, window, Qt.Key_Delete)  # the last span: the one before it is selected
     assert selected_text(window) == "Foxconn"
+
+
+def test_export_dialog_starts_on_the_cli_default_format(qtbot, window):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.cli import export as export_command
+
+    cli_default = next(p.default for p in export_command.params if p.name == "fmt")
+    seen = []
+
+    def inspect() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen.append(dialog.format.currentData())
+        dialog.reject()
+
+    QTimer.singleShot(0, inspect)
+    qtbot.keyClick(window.doc_view, Qt.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert cli_default == "jsonl"
+    assert seen == ["jsonl"]
