@@ -104,8 +104,8 @@ def export(project: Path, out: Path, fmt: str, owner: str, status: str, split: f
     for name, report in reports.items():
         where = ", ".join(str(f) for f in report.files[:3]) + (" ..." if len(report.files) > 3 else "")
         click.echo(f"{name}: {report.documents} documents, {report.spans} spans, {report.relations} relations -> {where}")
-        for warning in report.warnings():
-            click.echo(f"warning: {warning}", err=True)
+    for warning in reports.warnings():
+        click.echo(f"warning: {warning}", err=True)
 
 
 @cli.command()

@@ -17,6 +17,32 @@ STATUS_FILTERS = {
 }
 
 
+class ExportReport(dict):
+    """The writer's report per file written (``{"all": ...}``, or ``train`` and
+    ``dev``), and the one account of what the export lost, for the CLI and the GUI."""
+
+    def total(self) -> WriteReport:
+        """Every part's figures and losses added up."""
+        total = WriteReport()
+        for report in self.values():
+            total.absorb(report)
+        return total
+
+    def warnings(self) -> list[str]:
+        """One sentence per kind of loss over the whole export, with its count."""
+        return self.total().warnings()
+
+    def summary(self) -> str:
+        """``N documents, N spans, N relations``, then what was lost."""
+        total = self.total()
+        text = ", ".join(
+            f"{n} {what}{'' if n == 1 else 's'}"
+            for n, what in ((total.documents, "document"), (total.spans, "span"), (total.relations, "relation"))
+        )
+        warnings = total.warnings()
+        return text + (f"; lost: {'; '.join(warnings)}" if warnings else "")
+
+
 def default_owner(project: Project) -> str | None:
     """``gold`` when the project has a gold set, else None (every annotator's set)."""
     return GOLD if GOLD in project.owners() else None
@@ -61,7 +87,7 @@ def export(
     status: str = "done",
     split: float | None = None,
     seed: int = 0,
-) -> dict[str, WriteReport]:
+) -> ExportReport:
     """Write the project's annotations to ``out`` in ``format``.
 
     Args:
@@ -70,7 +96,8 @@ def export(
         split: with a dev fraction, ``out`` is a folder that receives
             ``train.<ext>`` and ``dev.<ext>``, split by document with ``seed``.
 
-    Returns the writer's report per file written (``{"all": ...}`` without a split).
+    Returns the writer's report per file written (``{"all": ...}`` without a
+    split), whose ``warnings()`` list what the format could not hold.
     """
     spec = registry.get(format)
     if spec.writer is None:
@@ -83,11 +110,11 @@ def export(
     if split is None:
         if not spec.writes_folder and out.parent and not out.parent.exists():
             raise ExportError(f"{out.parent} does not exist")
-        return {"all": spec.writer(items, out, scheme=scheme)}
+        return ExportReport(all=spec.writer(items, out, scheme=scheme))
     train, dev = split_items(list(items), split, seed)
     out.mkdir(parents=True, exist_ok=True)
     ext = "" if spec.writes_folder or not spec.extensions else spec.extensions[0]
-    return {
-        "train": spec.writer(train, out / f"train{ext}", scheme=scheme),
-        "dev": spec.writer(dev, out / f"dev{ext}", scheme=scheme),
-    }
+    return ExportReport(
+        train=spec.writer(train, out / f"train{ext}", scheme=scheme),
+        dev=spec.writer(dev, out / f"dev{ext}", scheme=scheme),
+    )
