@@ -190,7 +190,9 @@ class AnnotationSet:
             raise KeyError(f"relation {relation.id} is not as the edit expects")
         self.relations[relation.id] = relation
 
-    def change_status(self, status: str) -> None:
+    def change_status(self, status: str, expected: str | None = None) -> None:
+        if expected is not None and self.status != expected:
+            raise KeyError(f"status is {self.status}, not {expected} as the edit expects")
         self.status = status
 
 

@@ -75,11 +75,14 @@ def split_items(items: list[tuple[Document, AnnotationSet]], fraction: float, se
     return train, dev
 
 
+DEFAULT_FORMAT = "jsonl"  # the CLI and the export dialog both start from it
+
+
 def export(
     project: Project,
     out: str | Path,
     *,
-    format: str = "jsonl",
+    format: str = DEFAULT_FORMAT,
     owner: str | None = "",
     status: str = "done",
     split: float | None = None,

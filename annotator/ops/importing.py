@@ -177,6 +177,10 @@ def import_files(
     from ..nlp.pipeline import analyze, load_pipeline
 
     paths = [Path(s) for s in sources]
+    for path in paths:  # sniffing it would open the project file outside SQLite
+        if path.exists() and path.resolve() == project.path.resolve():
+            raise InputError(str(path), "is this project's own file; import other files into it")
+    project.check()
     report = ImportReport()
     started = time.perf_counter()
     total = None
@@ -195,7 +199,7 @@ def import_files(
                 state.scheme = state.scheme.merged(file_scheme)
     records = read_sources(resolved)
     written: set[tuple[int, str]] = set()  # (document, owner) sets this import wrote
-    with project.transaction():
+    with project.bulk(), project.transaction("importing"):
         while True:
             chunk = list(islice(records, CHUNK))
             if not chunk:
