@@ -39,5 +39,9 @@ def open_project(path: str | Path) -> Project:
 
 
 def stats(project: Project) -> dict[str, Any]:
-    """Documents, sets by owner and status, spans and relations per label."""
+    """Documents, sets by owner and status, spans and relations per label.
+
+    Checks the file first: raises ``DamagedProjectError`` when pages are damaged.
+    """
+    project.check()
     return project.stats()
