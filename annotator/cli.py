@@ -10,6 +10,7 @@ import click
 
 from . import __version__, api
 from .core.errors import AnnotatorError
+from .ops.exporting import DEFAULT_FORMAT as DEFAULT_EXPORT_FORMAT
 
 
 class _Group(click.Group):
@@ -91,7 +92,7 @@ def import_(project: Path, sources: tuple[Path, ...], fmt: str | None, preannota
 @cli.command()
 @click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default="jsonl", show_default=True, help="Output format. See `annotator formats`.")
+@click.option("--format", "fmt", default=DEFAULT_EXPORT_FORMAT, show_default=True, help="Output format. See `annotator formats`.")
 @click.option("--set", "owner", default="", help="Whose annotations: an annotator, 'gold' or 'model:rules' (default: gold if any, else every annotator).")
 @click.option("--status", type=click.Choice(["done", "all"]), default="done", show_default=True, help="done: finished and reviewed sets only.")
 @click.option("--split", type=float, help="Dev fraction: OUT becomes a folder with train and dev files, split by document.")
@@ -103,8 +104,8 @@ def export(project: Path, out: Path, fmt: str, owner: str, status: str, split: f
     for name, report in reports.items():
         where = ", ".join(str(f) for f in report.files[:3]) + (" ..." if len(report.files) > 3 else "")
         click.echo(f"{name}: {report.documents} documents, {report.spans} spans, {report.relations} relations -> {where}")
-        for warning in report.warnings():
-            click.echo(f"warning: {warning}", err=True)
+    for warning in reports.warnings():
+        click.echo(f"warning: {warning}", err=True)
 
 
 @cli.command()

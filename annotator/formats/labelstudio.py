@@ -63,6 +63,7 @@ from ..core.model import (
 )
 from ..core.scheme import Scheme
 from .json_input import first_record, load_json
+from .losses import count_extras
 from .registry import FormatSpec, Items, WriteReport, read_head, register
 
 FROM_NAME = "label"
@@ -334,6 +335,7 @@ def set_to_result(
 ) -> list[dict]:
     """A set's spans as ``labels`` regions and its relations as ``relation`` items."""
     report = report if report is not None else WriteReport()
+    count_extras(report, aset, "Label Studio")
     result: list[dict] = []
     region_ids: dict[int, str] = {}
     for span in aset.sorted_spans():

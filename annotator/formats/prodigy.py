@@ -23,6 +23,7 @@ from ..core.model import AnnotationSet, Document, Problem, Record, Relation, Set
 from ..core.scheme import Scheme
 from ..core.validate import TokenIndex
 from .json_input import json_lines
+from .losses import count_extras, count_widened
 from .registry import FormatSpec, Items, WriteReport, iter_lines, read_head, register
 
 ANSWER_STATUS = {"accept": "done", "reject": "rejected", "ignore": "ignored"}
@@ -134,20 +135,26 @@ def tokens_out(document: Document) -> list[dict]:
     ]
 
 
-def span_out(span: Span, index: TokenIndex) -> dict:
+def span_out(span: Span, index: TokenIndex, text: str) -> dict:
     rng = index.covering(span.start, span.end)
-    out: dict[str, Any] = {"start": span.start, "end": span.end}
+    out: dict[str, Any] = {"text": text[span.start : span.end], "start": span.start, "end": span.end}
     if rng is not None:
         out["token_start"], out["token_end"] = rng
     out["label"] = span.label
     return out
 
 
-def set_to_task(document: Document, aset: AnnotationSet) -> dict:
-    """A document and one annotation set as a Prodigy task."""
+def set_to_task(document: Document, aset: AnnotationSet, *, with_relations: bool = False) -> dict:
+    """A document and one annotation set as a Prodigy task.
+
+    Each span carries its ``text``, as Prodigy writes it; ``relations`` is
+    written, empty or not, when the set has some or ``with_relations`` is on
+    (the scheme has relation types: Prodigy's relation readers need the key).
+    A discontinuous span is written with its outer bounds.
+    """
     index = TokenIndex(document.tokens)
     spans = aset.sorted_spans()
-    span_dicts = {s.id: span_out(s, index) for s in spans}
+    span_dicts = {s.id: span_out(s, index, document.text) for s in spans}
     relations = []
     for rel in aset.sorted_relations():
         head, child = span_dicts[rel.head], span_dicts[rel.child]
@@ -170,7 +177,7 @@ def set_to_task(document: Document, aset: AnnotationSet) -> dict:
     )
     task["tokens"] = tokens_out(document)
     task["spans"] = list(span_dicts.values())
-    if relations:
+    if relations or with_relations:
         task["relations"] = relations
     task["answer"] = STATUS_ANSWER.get(aset.status, "accept")
     task["_view_id"] = "relations" if relations else "ner_manual"
@@ -183,7 +190,9 @@ def write(items: Items, out: Path, *, scheme: Scheme | None = None) -> WriteRepo
     report = WriteReport(files=[out])
     with open(out, "w", encoding="utf-8") as fh:
         for document, aset in items:
-            task = set_to_task(document, aset)
+            count_extras(report, aset, "Prodigy JSONL")
+            count_widened(report, aset, "Prodigy JSONL")
+            task = set_to_task(document, aset, with_relations=bool(scheme and scheme.relations))
             fh.write(json.dumps(task, ensure_ascii=False) + "\n")
             report.documents += 1
             report.spans += len(task["spans"])

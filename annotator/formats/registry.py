@@ -34,13 +34,28 @@ class WriteReport:
     files: list[Path] = field(default_factory=list)
     # what was lost, e.g. {"relations (CoNLL has no relations)": 12}
     lost: dict[str, int] = field(default_factory=dict)
+    # how each loss happened when it is not "not written" (e.g. "widened to their outer bounds")
+    how: dict[str, str] = field(default_factory=dict)
 
-    def lose(self, what: str, count: int = 1) -> None:
+    def lose(self, what: str, count: int = 1, *, how: str = "not written") -> None:
+        """Count ``count`` things the format cannot hold; ``how`` says what became of them."""
         if count:
             self.lost[what] = self.lost.get(what, 0) + count
+            if how != "not written":
+                self.how[what] = how
+
+    def absorb(self, other: "WriteReport") -> None:
+        """Add another report's figures and losses to this one."""
+        self.documents += other.documents
+        self.spans += other.spans
+        self.relations += other.relations
+        self.files += other.files
+        for what, count in other.lost.items():
+            self.lose(what, count, how=other.how.get(what, "not written"))
 
     def warnings(self) -> list[str]:
-        return [f"{count} {what} not written" for what, count in self.lost.items()]
+        """One sentence per kind of loss, with its count."""
+        return [f"{count} {what} {self.how.get(what, 'not written')}" for what, count in self.lost.items()]
 
 
 Writer = Callable[..., WriteReport]

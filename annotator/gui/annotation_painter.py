@@ -10,8 +10,9 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF, QTextBlock
 
+from ..core.model import Span
 from .annotation_style import ACCENT, BASE, TEXT, Metrics
 from .doc_layout import ArcPlan, BlockPlan, LinePlan
 from .view_state import ViewState
@@ -48,12 +49,68 @@ class AnnotationPainter:
         self._chips.clear()
 
     # -- painting -----------------------------------------------------------
+    def fill_of(self, span: Span, emphasised: set[int]) -> tuple[QColor, bool]:
+        """A span's background and whether it has a dotted underline: confirmed
+        spans solid, suggestions pale and dotted, the selected span (and the
+        ends of the selected relation) stronger."""
+        style = self.state.styles.label(span.label)
+        if span.id in emphasised:
+            color = style.strong
+        elif span.is_suggestion:
+            color = style.soft
+        else:
+            color = style.fill
+        return color, span.is_suggestion
+
+    def paint_fills(self, painter: QPainter, plan: BlockPlan, origin: QPointF, clip: QRectF) -> None:
+        """Paint the span backgrounds of one block, under its text. Runs come
+        outer lanes first, so the innermost span's colour shows where spans nest."""
+        index = self.state.index
+        if index is None:
+            return
+        emphasised = self.state.emphasised_spans()
+        for lp in plan.lines:
+            top = origin.y() + lp.y
+            if not lp.runs or top + lp.height < clip.top() or top > clip.bottom():
+                continue
+            for run in lp.runs:
+                span = index.span(run.span_id)
+                if span is None:
+                    continue
+                color, dotted = self.fill_of(span, emphasised)
+                rect = QRectF(origin.x() + run.x1, top, run.x2 - run.x1, lp.height)
+                painter.fillRect(rect, color)
+                if dotted:
+                    pen = QPen(self.state.styles.label(span.label).ink, 1.0)
+                    pen.setStyle(Qt.PenStyle.DotLine)
+                    painter.setPen(pen)
+                    painter.drawLine(QLineF(rect.left(), rect.bottom() - 1.5, rect.right(), rect.bottom() - 1.5))
+
+    def fills(self, block: QTextBlock) -> list[tuple[int, int, str, bool]]:
+        """The fills of a block's spans as ``(start, length, colour name,
+        dotted)`` in display positions within the block, in painting order."""
+        index = self.state.index
+        if index is None:
+            return []
+        to_display = self.state.offsets.to_display
+        bpos, length = block.position(), block.length() - 1
+        emphasised = self.state.emphasised_spans()
+        out = []
+        for span in index.spans_in(block.blockNumber()):
+            color, dotted = self.fill_of(span, emphasised)
+            for start, end in span.pieces():
+                qs = max(to_display(start) - bpos, 0)
+                qe = min(to_display(end) - bpos, length)
+                if qe > qs:
+                    out.append((qs, qe - qs, color.name(), dotted))
+        return out
+
     def paint_block(self, painter: QPainter, plan: BlockPlan, origin: QPointF, clip: QRectF) -> None:
         """Paint one block whose top left is at ``origin`` (viewport coordinates)."""
         emphasised = self.state.emphasised_spans()
         for lp in plan.lines:
             top = origin.y() + lp.y
-            if top + lp.height + 12 < clip.top() or top - 200 > clip.bottom():
+            if not (lp.runs or lp.arcs) or top + lp.height + 12 < clip.top() or top - 200 > clip.bottom():
                 continue
             painter.save()
             painter.translate(origin.x(), top)

@@ -101,6 +101,7 @@ class AnnotatedLayout(QPlainTextDocumentLayout):
         super().__init__(document)
         self.planner: Planner | None = None
         self.plans: dict[int, BlockPlan] = {}
+        self.planned: set[int] = set()  # every block planned since the text was set
 
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt name)
         rect = super().blockBoundingRect(block)
@@ -130,6 +131,7 @@ class AnnotatedLayout(QPlainTextDocumentLayout):
             line_plan.y = y
             y += line.height()
         self.plans[block.blockNumber()] = plan
+        self.planned.add(block.blockNumber())
         return plan
 
 
@@ -178,6 +180,17 @@ class BlockPlanner:
         bpos = block.position()
         blen = block.length() - 1
         starts = [ln.textStart() for ln in lines]
+        ends = [start + ln.textLength() for start, ln in zip(starts, lines)]
+        line_plans = plan.lines
+        xs: dict[tuple[int, int], float] = {}  # x of (line, position), computed once
+
+        def x_at(li: int, pos: int) -> float:
+            x = xs.get((li, pos))
+            if x is None:
+                x = xs[li, pos] = lines[li].cursorToX(pos)[0]
+            return x
+
+        single = len(lines) == 1
         for span in index.spans_in(number):
             lane = index.lane(span.id)
             stacked = index.is_stacked(span.id)
@@ -186,24 +199,24 @@ class BlockPlanner:
                 qe = min(to_display(pe) - bpos, blen)
                 if qe <= qs:
                     continue
-                first = bisect_right(starts, qs) - 1
-                last = bisect_right(starts, qe - 1) - 1
+                if single:
+                    first = last = 0
+                else:
+                    first = bisect_right(starts, qs) - 1
+                    last = bisect_right(starts, qe - 1) - 1
                 for li in range(first, last + 1):
-                    line = lines[li]
-                    s = max(qs, starts[li])
-                    e = min(qe, starts[li] + line.textLength())
-                    x1 = line.cursorToX(s)[0]
-                    x2 = line.cursorToX(e)[0]
+                    s = qs if qs > starts[li] else starts[li]
+                    e = qe if qe < ends[li] else ends[li]
+                    x1, x2 = x_at(li, s), x_at(li, e)
                     if x2 < x1:
                         x1, x2 = x2, x1
-                    plan.lines[li].runs.append(RunPlan(span.id, x1, x2, lane, stacked))
+                    line_plans[li].runs.append(RunPlan(span.id, x1, x2, lane, stacked))
             if index.paragraph_of(span.start) == number:
                 qs = min(max(to_display(span.start) - bpos, 0), blen)
-                li = max(bisect_right(starts, qs) - 1, 0)
-                x = lines[li].cursorToX(qs)[0]
+                li = 0 if single else max(bisect_right(starts, qs) - 1, 0)
                 text = self.span_text(span) if self.span_text is not None else span.label
                 width = self.metrics.tag_width(text)
-                plan.lines[li].tags.append(TagPlan(span.id, text, QRectF(x, 0, width, 0), lane))
+                line_plans[li].tags.append(TagPlan(span.id, text, QRectF(x_at(li, qs), 0, width, 0), lane))
 
     def _place_tags(self, lp: LinePlan) -> int:
         """Give each tag of a line its final rect; return the number of tag rows.

@@ -38,7 +38,6 @@ from ..core.scheme import Scheme
 from .annotation_painter import AnnotationPainter, Hit
 from .annotation_style import BASE, SELECTION, TEXT, Metrics
 from .doc_layout import AnnotatedLayout, BlockPlanner
-from .span_highlighter import SpanHighlighter
 from .view_state import ViewState
 
 _CLICKABLE = ("tag", "arc")
@@ -81,10 +80,8 @@ class DocView(QPlainTextEdit):
         self._planner = BlockPlanner(self._state, self._metrics)
         self._painter = AnnotationPainter(self._state, self._metrics)
         self._layout.planner = self._planner
-        self._highlighter = SpanHighlighter(document, self._state)
         self._press: tuple[QPointF, Hit | None, bool] | None = None
         self.viewport().setMouseTracking(True)
-        self.verticalScrollBar().valueChanged.connect(self._highlight_visible)
 
     # -- content ------------------------------------------------------------
     def set_document(self, document: Document, aset: AnnotationSet, scheme: Scheme) -> None:
@@ -95,17 +92,16 @@ class DocView(QPlainTextEdit):
         """
         state = ViewState.build(document, aset, scheme)
         self._state = state
-        self._planner.state = self._painter.state = self._highlighter.state = state
+        self._planner.state = self._painter.state = state
         self._painter.hover_relation = None
-        self._highlighter.reset()
         self._layout.plans.clear()
+        self._layout.planned.clear()
         self.setPlainText(document.text)
-        self._highlight_visible()
 
     def update_annotations(self, aset: AnnotationSet) -> None:
         """Show a new state of the annotation set of the current document.
 
-        Only paragraphs whose spans or relations changed are re-highlighted
+        Only paragraphs whose spans or relations changed are repainted
         and re-planned; the text is never laid out again as a whole. A
         selected span or relation that no longer exists is deselected
         (without a signal). Does nothing when no document is shown.
@@ -278,31 +274,45 @@ class DocView(QPlainTextEdit):
                 yield block, geometry
             block = block.next()
 
-    def _highlight_visible(self) -> None:
-        if self._state.index is None:
-            return
-        for block, _geometry in list(self._visible_blocks()):
-            self._highlighter.ensure(block)
-
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
-        self._highlight_visible()
-        super().paintEvent(event)
         if self._state.index is None:
+            super().paintEvent(event)
             return
         clip = QRectF(event.rect())
+        visible = []
+        for block, geometry in self._visible_blocks():
+            if geometry.bottom() + 16 < clip.top():
+                continue
+            plan = self._layout.plan(block)
+            if plan is not None:
+                visible.append((plan, geometry.topLeft()))
+        # Span fills go under the text, which Qt draws next; tags and arcs over it.
         painter = QPainter(self.viewport())
         try:
-            for block, geometry in self._visible_blocks():
-                if geometry.bottom() + 16 < clip.top():
-                    continue
-                plan = self._layout.plan(block)
-                if plan is not None:
-                    self._painter.paint_block(painter, plan, geometry.topLeft(), clip)
+            for plan, origin in visible:
+                self._painter.paint_fills(painter, plan, origin, clip)
+        finally:
+            painter.end()
+        super().paintEvent(event)
+        painter = QPainter(self.viewport())
+        try:
+            for plan, origin in visible:
+                self._painter.paint_block(painter, plan, origin, clip)
         finally:
             painter.end()
 
+    def span_fills(self, block_number: int) -> list[tuple[int, int, str, bool]]:
+        """What the spans of a paragraph are painted with, as ``(start, length,
+        colour name, dotted underline)`` in display positions within the
+        paragraph, in painting order; empty for a paragraph never laid out
+        (it has never been on screen)."""
+        block = self.document().findBlockByNumber(block_number)
+        if not block.isValid() or block_number not in self._layout.planned:
+            return []
+        return self._painter.fills(block)
+
     def _refresh(self, paragraphs: set[int], *, relayout: bool) -> None:
-        """Re-highlight (and with ``relayout`` re-plan) paragraphs, and repaint
+        """Repaint (and with ``relayout`` lay out and plan again) paragraphs: repaint
         the part of the viewport they cover."""
         document = self.document()
         offset = self.contentOffset()
@@ -312,17 +322,12 @@ class DocView(QPlainTextEdit):
             block = document.findBlockByNumber(number)
             if not block.isValid():
                 continue
-            self._highlighter.refresh(block)
             if relayout:
                 self._layout.plans.pop(number, None)
                 document.markContentsDirty(block.position(), block.length())
             if block.layout().lineCount():
                 rect = self.blockBoundingGeometry(block).translated(offset)
                 viewport.update(rect.adjusted(0, 0, 0, bottom_slop).toAlignedRect())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
-        super().resizeEvent(event)
-        self._highlight_visible()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Type.FontChange and hasattr(self, "_planner"):

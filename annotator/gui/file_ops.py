@@ -114,6 +114,7 @@ class FileOps(QObject):
             else:
                 self.window.queue.show_document(self.window.session.document.id)
         else:
-            written = sum(r.documents for r in result.values())
-            self.window.reporter.info(f"exported {written} document{'' if written == 1 else 's'}")
+            self.window.reporter.info(f"exported {result.summary()}")
+            if result.warnings():
+                self.window.reporter.dialog("\n".join(["The format could not hold everything:"] + result.warnings()), "Export: what was lost")
         self.finished.emit(kind, result, error)

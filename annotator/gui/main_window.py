@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
@@ -30,7 +30,7 @@ from .file_ops import FileOps
 from .header import DocumentHeader
 from .session import DocumentSession
 from .settings import user_settings
-from .status import Reporter, StatusBar
+from .status import Reporter, StatusBar, edit_message
 
 EMPTY_TEXT = "No documents yet.\n\nFile ▸ Import… adds news articles (text, JSONL, CSV, brat, …)."
 
@@ -71,6 +71,10 @@ class MainWindow(QMainWindow):
         self.progress = navigation.Progress(project, annotator)
         self._shown: tuple[int, str] | None = None  # (document id, status) the progress counted
         self._load_scheme()
+        self.clock = QTimer(self)
+        self.clock.setInterval(1000)
+        self.clock.timeout.connect(self._show_time)
+        self.clock.start()
         self.resize(1280, 800)
 
     # -- construction ----------------------------------------------------------
@@ -169,7 +173,8 @@ class MainWindow(QMainWindow):
                       ("skip", "done"))
 
     def _connect(self) -> None:
-        self.session.failed.connect(lambda exc: self.reporter.error(exc))
+        self.session.failed.connect(self._on_failed)
+        self.session.edited.connect(self._on_edited)
         self.session.changed.connect(self._on_changed)
         self.editor.message.connect(self.reporter.info)
         self.editor.selectionChanged.connect(self._show_selection)
@@ -248,6 +253,20 @@ class MainWindow(QMainWindow):
         self.reporter.info(f"marked “{self.project.document(current).title[:40]}” {status}")
 
     # -- refreshing ------------------------------------------------------------
+    def _on_edited(self, action: str, edit) -> None:
+        """Say what an edit, undo or redo did; it is in the file now."""
+        doc = self.session.document
+        self.reporter.info(edit_message(action, edit, doc.text if doc else "", self.session.aset))
+        self.status.set_saved(True)
+
+    def _on_failed(self, exc) -> None:
+        self.status.set_saved(False)
+        self.reporter.error(exc)
+
+    def _show_time(self) -> None:
+        aset = self.session.aset
+        self.status.set_time(aset.seconds + self.session.elapsed() if aset is not None else None)
+
     def _on_changed(self) -> None:
         doc, aset = self.session.document, self.session.aset
         if doc is None or aset is None:
@@ -261,6 +280,7 @@ class MainWindow(QMainWindow):
         if self._shown is not None and self._shown[0] == doc.id and self._shown[1] != aset.status:
             self.status.set_progress(*self.progress.status_changed(self._shown[1], aset.status))
         self._shown = (doc.id, aset.status)
+        self._show_time()
         self._show_selection()
 
     def _show_selection(self) -> None:

@@ -38,11 +38,14 @@ class DocumentSession(QObject):
         changed(): the set was re-read after an edit, undo, redo or reload.
         failed(object): an ``AnnotatorError`` to show; the document has been
             (or is about to be) reloaded.
+        edited(str, object): an edit was written: the action (``do``,
+            ``undo`` or ``redo``) and the edit as it was done.
     """
 
     opened = Signal(int)
     changed = Signal()
     failed = Signal(object)
+    edited = Signal(str, object)
 
     def __init__(self, project: Project, owner: str, parent: QObject | None = None, *, who: str | None = None) -> None:
         super().__init__(parent)
@@ -83,6 +86,10 @@ class DocumentSession(QObject):
         self._timer.invalidate()
         self.project.add_time(self.document.id, self.owner, seconds)
         return seconds
+
+    def elapsed(self) -> float:
+        """Seconds on the open document since it was opened (not yet in its set's time)."""
+        return self._timer.elapsed() / 1000.0 if self.document is not None and self._timer.isValid() else 0.0
 
     def close(self) -> None:
         """Leave the document and forget it (the window is closing)."""

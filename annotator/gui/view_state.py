@@ -1,6 +1,6 @@
 """What the document view shows: one document, its annotations and the selection.
 
-The highlighter, the layout planner and the painter all read this one
+The layout planner and the painter both read this one
 object, so they never disagree about offsets or the selection.
 """
 from __future__ import annotations

@@ -21,6 +21,32 @@ STATUS_FILTERS = {
 }
 
 
+class ExportReport(dict):
+    """The writer's report per file written (``{"all": ...}``, or ``train`` and
+    ``dev``), and the one account of what the export lost, for the CLI and the GUI."""
+
+    def total(self) -> WriteReport:
+        """Every part's figures and losses added up."""
+        total = WriteReport()
+        for report in self.values():
+            total.absorb(report)
+        return total
+
+    def warnings(self) -> list[str]:
+        """One sentence per kind of loss over the whole export, with its count."""
+        return self.total().warnings()
+
+    def summary(self) -> str:
+        """``N documents, N spans, N relations``, then what was lost."""
+        total = self.total()
+        text = ", ".join(
+            f"{n} {what}{'' if n == 1 else 's'}"
+            for n, what in ((total.documents, "document"), (total.spans, "span"), (total.relations, "relation"))
+        )
+        warnings = total.warnings()
+        return text + (f"; lost: {'; '.join(warnings)}" if warnings else "")
+
+
 def default_owner(project: Project) -> str | None:
     """``gold`` when the project has a gold set, else None (every annotator's set)."""
     return GOLD if GOLD in project.owners() else None
@@ -53,16 +79,19 @@ def split_items(items: list[tuple[Document, AnnotationSet]], fraction: float, se
     return train, dev
 
 
+DEFAULT_FORMAT = "jsonl"  # the CLI and the export dialog both start from it
+
+
 def export(
     project: Project,
     out: str | Path,
     *,
-    format: str = "jsonl",
+    format: str = DEFAULT_FORMAT,
     owner: str | None = "",
     status: str = "done",
     split: float | None = None,
     seed: int = 0,
-) -> dict[str, WriteReport]:
+) -> ExportReport:
     """Write the project's annotations to ``out`` in ``format``.
 
     Args:
@@ -71,7 +100,8 @@ def export(
         split: with a dev fraction, ``out`` is a folder that receives
             ``train.<ext>`` and ``dev.<ext>``, split by document with ``seed``.
 
-    Returns the writer's report per file written (``{"all": ...}`` without a split).
+    Returns the writer's report per file written (``{"all": ...}`` without a
+    split), whose ``warnings()`` list what the format could not hold.
     """
     spec = registry.get(format)
     if spec.writer is None:
@@ -89,17 +119,17 @@ def export(
     if split is None:
         if out.parent and not out.parent.exists():
             raise ExportError(f"{out.parent} does not exist; create the folder first")
-        return {"all": write_into_place(lambda target: write(items, target), out)}
+        return ExportReport(all=write_into_place(lambda target: write(items, target), out))
     train, dev = split_items(list(items), split, seed)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ExportError(f"cannot create the folder {out}: {exc.strerror}; choose another place") from None
     ext = "" if spec.writes_folder or not spec.extensions else spec.extensions[0]
-    return {
-        "train": write_into_place(lambda target: write(train, target), out / f"train{ext}"),
-        "dev": write_into_place(lambda target: write(dev, target), out / f"dev{ext}"),
-    }
+    return ExportReport(
+        train=write_into_place(lambda target: write(train, target), out / f"train{ext}"),
+        dev=write_into_place(lambda target: write(dev, target), out / f"dev{ext}"),
+    )
 
 
 def _refuse_project_file(project: Project, out: Path) -> None:

@@ -1,0 +1,148 @@
+"""Working in the labeling window: where the selection goes, what the status
+bar says, menus, search and a layout that stays put, through real key and
+mouse events."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from PySide6.QtCore import Qt
+
+from .labeling import (  # noqa: F401 (fixtures)
+    FOX, at, drag, key, make_window, point_in, project_path, read_set, select, settings, span_id, window,
+)
+
+pytestmark = pytest.mark.gui
+
+FOXCONN, MONEY5, OHIO, OPENAI = at(FOX, "Foxconn"), at(FOX, "$5 billion"), at(FOX, "Ohio"), at(FOX, "OpenAI")
+SAM, INVEST, OPENAI2 = at(FOX, "Sam Altman"), at(FOX, "invest"), at(FOX, "OpenAI", 1)
+
+
+def selected_text(window) -> str:
+    span = window.editor.span
+    return FOX[span.start:span.end] if span is not None else ""
+
+
+def test_delete_selects_the_next_span_not_the_first(qtbot, window, project_path):
+    select(window, *MONEY5)
+    key(qtbot, window, Qt.Key_Delete)
+    assert selected_text(window) == "Ohio"
+    key(qtbot, window, Qt.Key_Delete)  # deletes Ohio, not Foxconn
+    assert [s[:3] for s in read_set(project_path)[1]] == [(*FOXCONN, "ORG"), (*OPENAI, "ORG")]
+    assert selected_text(window) == "OpenAI"
+    key(qtbot, window, Qt.Key_Delete)  # the last span: the one before it is selected
+    assert selected_text(window) == "Foxconn"
+
+
+def test_export_dialog_starts_on_the_cli_default_format(qtbot, window):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from annotator.cli import export as export_command
+
+    cli_default = next(p.default for p in export_command.params if p.name == "fmt")
+    seen = []
+
+    def inspect() -> None:
+        dialog = QApplication.activeModalWidget()
+        seen.append(dialog.format.currentData())
+        dialog.reject()
+
+    QTimer.singleShot(0, inspect)
+    qtbot.keyClick(window.doc_view, Qt.Key_E, Qt.KeyboardModifier.ControlModifier)
+    assert cli_default == "jsonl"
+    assert seen == ["jsonl"]
+
+
+def link(qtbot, window, head, child) -> None:
+    """Draw a relation with real keys and a click: select head, R, click child."""
+    select(window, *head)
+    key(qtbot, window, Qt.Key_R)
+    qtbot.mouseClick(window.doc_view.viewport(), Qt.MouseButton.LeftButton, pos=point_in(window.doc_view, child[0] + 1))
+
+
+def click_arc(qtbot, window, relation_id: int) -> None:
+    rect = window.doc_view.relation_label_rect(relation_id)
+    qtbot.mouseClick(window.doc_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+
+
+def test_a_digit_labels_text_selected_after_a_relation(qtbot, window, project_path):
+    link(qtbot, window, FOXCONN, OPENAI)
+    assert read_set(project_path)[2] == [(FOXCONN, OPENAI, "partner_of")]
+    rel = window.editor.relation_id
+    click_arc(qtbot, window, rel)
+    assert window.editor.relation_id == rel
+    drag(qtbot, window, *SAM)  # the most recent selection: the text
+    key(qtbot, window, Qt.Key_2)
+    status, spans, rels = read_set(project_path)
+    assert (*SAM, "PERSON", "human") in spans
+    assert rels == [(FOXCONN, OPENAI, "partner_of")]  # not retyped
+    assert window.reporter.last_message == "added PERSON “Sam Altman”"
+
+
+def test_a_digit_retypes_a_relation_selected_after_text(qtbot, window, project_path):
+    drag(qtbot, window, *INVEST)
+    key(qtbot, window, Qt.Key_4)
+    link(qtbot, window, INVEST, OPENAI)  # INVESTMENT -> ORG: investor (1) or target (2)
+    qtbot.waitUntil(lambda: window.editor.relation_menu is not None and window.editor.relation_menu.isVisible())
+    qtbot.keyClick(window.editor.relation_menu, Qt.Key_1)
+    qtbot.waitUntil(lambda: read_set(project_path)[2] == [(INVEST, OPENAI, "investor")])
+    drag(qtbot, window, *SAM)
+    rel = next(iter(window.session.aset.relations))
+    click_arc(qtbot, window, rel)  # the most recent selection: the relation
+    assert not window.doc_view.textCursor().hasSelection()  # the older text selection is dropped
+    key(qtbot, window, Qt.Key_2)
+    assert read_set(project_path)[2] == [(INVEST, OPENAI, "target")]
+    assert (*SAM, "PERSON", "human") not in read_set(project_path)[1]
+    assert window.reporter.last_message == "retyped a relation investor → target"
+
+
+def test_the_status_bar_says_what_every_edit_undo_and_redo_did(qtbot, window, project_path):
+    say = lambda: window.reporter.last_message  # noqa: E731
+    assert window.status.saved.text() == "✓ Saved"
+    drag(qtbot, window, *SAM)
+    key(qtbot, window, Qt.Key_2)
+    assert say() == "added PERSON “Sam Altman”"
+    key(qtbot, window, Qt.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert say() == "undid: added PERSON “Sam Altman”"
+    key(qtbot, window, Qt.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert say() == "redid: added PERSON “Sam Altman”"
+    select(window, *OHIO)
+    key(qtbot, window, Qt.Key_1)
+    assert say() == "relabelled “Ohio” GPE → ORG"
+    key(qtbot, window, Qt.Key_BracketLeft)
+    assert say() == "moved the bounds of ORG to “in Ohio”"
+    link(qtbot, window, FOXCONN, OPENAI)
+    assert say() == "added partner_of relation ORG “Foxconn” → ORG “OpenAI”"
+    key(qtbot, window, Qt.Key_V)
+    assert say() == "reversed partner_of relation ORG “OpenAI” → ORG “Foxconn”"
+    select(window, *FOXCONN)
+    key(qtbot, window, Qt.Key_Delete)
+    assert say() == "deleted ORG “Foxconn” and its 1 relation"
+    key(qtbot, window, Qt.Key_Y, Qt.KeyboardModifier.ControlModifier)  # nothing to redo: nothing happens
+    assert say() == "deleted ORG “Foxconn” and its 1 relation"
+    key(qtbot, window, Qt.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert say() == "undid: deleted ORG “Foxconn” and its 1 relation"
+    assert window.status.saved.text() == "✓ Saved"
+
+
+def test_a_refused_edit_shows_not_saved_and_the_time_on_the_document_counts(qtbot, make_window, project_path):
+    first, second = make_window(project_path), make_window(project_path)
+    assert re.fullmatch("⏱ 0:0[0-4]", second.status.time.text())
+    with qtbot.waitActive(first):
+        first.activateWindow()
+    select(first, *FOXCONN)
+    key(qtbot, first, Qt.Key_Delete)
+    with qtbot.waitActive(second):
+        second.activateWindow()
+    select(second, *OHIO)
+    with qtbot.waitSignal(second.session.changed, timeout=2000):
+        key(qtbot, second, Qt.Key_2)
+    assert second.status.saved.text() == "✗ Not saved"
+    key(qtbot, second, Qt.Key_Tab)
+    key(qtbot, second, Qt.Key_2)
+    assert second.status.saved.text() == "✓ Saved"
+    second.session.aset.seconds = 125.0  # as if earlier visits took two minutes and five seconds
+    with qtbot.waitSignal(second.clock.timeout, timeout=3000):
+        pass
+    assert re.fullmatch("⏱ 2:0[5-9]", second.status.time.text())  # plus the seconds of this visit
