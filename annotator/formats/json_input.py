@@ -10,11 +10,25 @@ from ..core.model import Problem
 from .registry import read_head, read_text
 
 SNIFF_BYTES = 1 << 20
+TOO_DEEP = "not readable JSON: values are nested too deeply"
 
 
 def json_error(exc: json.JSONDecodeError) -> str:
     """A JSON syntax error as a sentence with line and column."""
     return f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+
+
+def offset_value(value: Any, what: str) -> int:
+    """A character offset read from JSON: an integer (``5.0`` counts as 5).
+
+    Raises ``ValueError`` naming ``what`` for anything else: a fraction (0.7
+    is not truncated to 0), infinity, NaN, a boolean, a string or null.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise ValueError(f"{what} must be a whole number, not {json.dumps(value)[:40]}")
 
 
 def load_json(path: Path) -> tuple[Any, str | None]:
@@ -27,6 +41,8 @@ def load_json(path: Path) -> tuple[Any, str | None]:
         return json.loads(text), None
     except json.JSONDecodeError as exc:
         return None, json_error(exc)
+    except RecursionError:
+        return None, TOO_DEEP
 
 
 def first_record(path: Path) -> Any:
@@ -45,7 +61,7 @@ def first_record(path: Path) -> Any:
             return None
     try:
         value, _ = decoder.raw_decode(head)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return None
     return value
 
@@ -68,3 +84,5 @@ def json_lines(path: Path, lines: Iterable[tuple[int, str | None, str | None]]) 
             yield source, json.loads(line.rstrip("\r\n"))
         except json.JSONDecodeError as exc:
             yield Problem(source, f"not valid JSON ({exc.msg} at column {exc.colno})")
+        except RecursionError:
+            yield Problem(source, TOO_DEEP)

@@ -7,12 +7,12 @@ line and reason.
 from __future__ import annotations
 
 import time
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from ..core.alignment import AlignmentCounts, AlignmentError, align
 from ..core.errors import InputError
 from ..core.model import MODEL_PREFIX, is_suggestion_owner, Problem, Record, SetData, Token, text_hash
 from ..core.scheme import Scheme
@@ -43,6 +43,7 @@ class ImportReport:
     rejected: list[Problem] = field(default_factory=list)
     labels_added: list[str] = field(default_factory=list)
     relation_types_added: list[str] = field(default_factory=list)
+    alignment: AlignmentCounts = field(default_factory=AlignmentCounts)
     seconds: float = 0.0
 
     @property
@@ -59,6 +60,10 @@ class ImportReport:
             f"{self.relations} relations",
             f"{self.suggestions} suggestions",
         ]
+        if self.alignment.trimmed:
+            parts.append(f"{self.alignment.trimmed} spans trimmed of edge whitespace")
+        if self.alignment.merged:
+            parts.append(f"{self.alignment.merged} duplicate regions merged")
         if self.rejected:
             parts.append(f"{len(self.rejected)} records rejected")
         return ", ".join(parts) + f" in {self.seconds:.1f}s ({self.per_second:.0f} docs/s)"
@@ -177,14 +182,19 @@ def import_files(
             analyses = dict(zip(map(id, to_analyze), analyzed))
             for record in good:
                 analysis = analyses.get(id(record))
-                if known[id(record)] is not None:
+                stored = known[id(record)] is not None
+                if stored:
                     # text never changes, and neither do the tokens stored with it
                     tokens = list(project.document(known[id(record)]).tokens)
                 else:
                     assert analysis is not None
                     tokens = record.tokens if record.tokens is not None else analysis.tokens
-                    if record.split_tokens_at_spans:
-                        tokens = split_tokens(tokens, span_boundaries(record))
+                try:
+                    tokens, counts = align(record.text, tokens, record.sets, tokens_fixed=stored)
+                except AlignmentError as exc:
+                    _reject(report, Problem(record.source, str(exc)), skip_invalid)
+                    continue
+                report.alignment.add(counts)
                 _fold_bidirectional(record, state.scheme)
                 problem = _check(record, tokens, state, annotator)
                 if problem:
@@ -208,32 +218,6 @@ def import_files(
             project.set_scheme(state.scheme)
     report.seconds = time.perf_counter() - started
     return report
-
-
-def span_boundaries(record: Record) -> set[int]:
-    """Every offset where a span piece of the record begins or ends."""
-    return {offset for data in record.sets for span in data.spans for piece in span.pieces() for offset in piece}
-
-
-def split_tokens(tokens: list[Token], offsets: Iterable[int]) -> list[Token]:
-    """``tokens`` with each token cut at the offsets that fall strictly inside it.
-
-    The first pieces of a cut token are followed by no whitespace; the last
-    keeps the token's own ``ws``. Offsets on a boundary or between tokens
-    change nothing, so a span starting in whitespace still fails the boundary
-    check.
-    """
-    cuts = sorted(set(offsets))
-    out: list[Token] = []
-    for tok in tokens:
-        first = bisect_right(cuts, tok.start)
-        last = bisect_left(cuts, tok.end)
-        start = tok.start
-        for cut in cuts[first:last]:
-            out.append(Token(start, cut, False))
-            start = cut
-        out.append(tok if start == tok.start else Token(start, tok.end, tok.ws))
-    return out
 
 
 def _fold_bidirectional(record: Record, scheme: Scheme) -> None:
