@@ -285,5 +285,6 @@ register(
         sniff=sniff,
         read_scheme=read_scheme,
         writes_folder=True,
+        whole_folder=True,
     )
 )

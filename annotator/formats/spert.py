@@ -241,5 +241,6 @@ register(
         extensions=(".json",),
         sniff=sniff,
         read_scheme=read_scheme,
+        companions=("*" + TYPES_SUFFIX,),
     )
 )

@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from ..core.alignment import AlignmentCounts, AlignmentError, align
-from ..core.errors import InputError
+from ..core.errors import InputError, SchemeError
 from ..core.model import MODEL_PREFIX, is_suggestion_owner, Problem, Record, SetData, Token, text_hash
 from ..core.scheme import Scheme
-from ..core.validate import TokenIndex, relation_problems, span_problems
+from ..core.validate import TokenIndex, relation_problems, span_problems, unencodable_text
 from ..formats import registry
 from ..formats.registry import FormatSpec
 from ..store.project import Project
@@ -99,20 +99,35 @@ def resolve_sources(sources: Iterable[Path], fmt: str | None) -> list[tuple[Path
         if not source.exists():
             resolved.append((source, None))
             continue
-        spec = registry.get(fmt) if fmt else registry.detect(source)
-        if spec.reader is None:
-            raise InputError(str(source), f"the {spec.name} format can be written but not read")
-        resolved.append((source, spec))
+        if source.is_file() and source.stat().st_size == 0:
+            raise InputError(str(source), "the file is empty: nothing to import")
+        if fmt:
+            found = [(source, registry.get(fmt))]
+        elif source.is_dir():
+            found = registry.detect_each(source)
+        else:
+            found = [(source, registry.detect(source))]
+        for path, spec in found:
+            if spec.reader is None:
+                raise InputError(str(path), f"the {spec.name} format can be written but not read")
+        resolved.extend(found)
     return resolved
 
 
 def read_sources(resolved: list[tuple[Path, FormatSpec | None]]) -> Iterator[Record | Problem]:
+    """Every record of every source; a source that yields none is a Problem
+    (an empty file, or a CoNLL file with only ``-DOCSTART-``), not a silent no-op."""
     for source, spec in resolved:
         if spec is None:
             yield Problem(str(source), "no such file or folder")
-        else:
-            assert spec.reader is not None
-            yield from spec.reader(source)
+            continue
+        assert spec.reader is not None
+        empty = True
+        for item in spec.reader(source):
+            empty = False
+            yield item
+        if empty:
+            yield Problem(str(source), f"no documents in it (read as {spec.name}): nothing to import")
 
 
 def import_files(
@@ -168,8 +183,9 @@ def import_files(
                 break
             good: list[Record] = []
             for item in chunk:
-                if isinstance(item, Problem):
-                    _reject(report, item, skip_invalid)
+                unencodable = None if isinstance(item, Problem) else unencodable_text(item)
+                if isinstance(item, Problem) or unencodable:
+                    _reject(report, Problem(item.source, unencodable) if unencodable else item, skip_invalid)
                 else:
                     good.append(item)
             report.records += len(chunk)
@@ -261,7 +277,11 @@ class _SchemeState:
         if not labels and not rels:
             return
         if self.add_labels:
-            self.scheme = self.scheme.with_labels(sorted(labels)).with_relations(sorted(rels))
+            try:
+                self.scheme = self.scheme.with_labels(sorted(labels)).with_relations(sorted(rels))
+            except SchemeError as exc:
+                names = ", ".join(repr(n) for n in sorted(labels | rels))
+                raise InputError(source, f"cannot add {names} to the scheme: {exc.message}") from None
             return
         if not self.unknown:
             self.first_unknown_at = source
