@@ -33,7 +33,7 @@ from typing import Any, Iterator
 
 from ..core.model import Problem, Record, Relation, SetData, Span
 from ..core.scheme import Scheme
-from .json_input import first_record, json_lines, load_json, offset_value
+from .json_input import first_record, json_lines, offset_value, stream_json
 from .registry import FormatSpec, Items, WriteReport, iter_lines, register
 
 TEXT_KEYS = ("text", "data", "column_data")
@@ -71,16 +71,15 @@ def _read_lines(path: Path, lines: Iterator[tuple[int, str | None, str | None]])
 
 
 def _read_whole(path: Path) -> Iterator[Record | Problem]:
-    data, error = load_json(path)
-    if error:
-        yield Problem(str(path), error)
-    elif isinstance(data, dict):
-        yield _record(data, f"{path}:1")
-    elif isinstance(data, list):
-        for number, item in enumerate(data, start=1):
-            yield _record(item, f"{path}:record {number}")
-    else:
-        yield Problem(str(path), "expected doccano records: JSON objects, one per line")
+    for item in stream_json(path):
+        if isinstance(item, Problem):
+            yield item
+        elif item[0]:
+            yield _record(item[1], f"{path}:record {item[0]}")
+        elif isinstance(item[1], dict):
+            yield _record(item[1], f"{path}:1")
+        else:
+            yield Problem(str(path), "expected doccano records: JSON objects, one per line")
 
 
 def _record(item: Any, source: str) -> Record | Problem:

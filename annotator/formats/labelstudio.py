@@ -64,7 +64,7 @@ from ..core.model import (
     GOLD, MODEL_PREFIX, AnnotationSet, Document, Problem, Record, Relation, SetData, Span, is_suggestion_owner,
 )
 from ..core.scheme import Scheme
-from .json_input import first_record, load_json, offset_value
+from .json_input import first_record, offset_value, stream_json
 from .registry import FormatSpec, Items, WriteReport, read_head, register
 
 FROM_NAME = "label"
@@ -77,16 +77,15 @@ TASK_KEYS = ("id", "annotations", "completions", "predictions", "drafts", "meta"
 
 # -- reading -------------------------------------------------------------------
 def read(path: Path) -> Iterator[Record | Problem]:
-    data, error = load_json(path)
-    if error:
-        yield Problem(str(path), error)
-        return
-    tasks = [data] if isinstance(data, dict) else data
-    if not isinstance(tasks, list):
-        yield Problem(str(path), "expected a JSON array of Label Studio tasks")
-        return
-    for number, task in enumerate(tasks, start=1):
-        source = f"{path}:task {number}"
+    for item in stream_json(path):
+        if isinstance(item, Problem):
+            yield item
+            return
+        number, task = item
+        if number == 0 and not isinstance(task, dict):
+            yield Problem(str(path), "expected a JSON array of Label Studio tasks")
+            return
+        source = f"{path}:task {max(number, 1)}"
         try:
             yield task_to_record(task, source)
         except ValueError as exc:

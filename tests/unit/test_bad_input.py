@@ -169,3 +169,26 @@ def test_an_empty_folder_is_an_error(make_project, tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(AnnotatorError, match="no files to import"):
         api.import_files(make_project(), [tmp_path / "empty"], preannotate="none")
+
+
+STREAMED = [
+    ('[{"a": 1}, {"b": [1, 2, 3]},\n 12345678, "東京🎉"]', [(1, {"a": 1}), (2, {"b": [1, 2, 3]}), (3, 12345678), (4, "東京🎉")]),
+    ("[]", []),
+    (' {"x": 1}', [(0, {"x": 1})]),
+    ('[{"a": 1}, {"b": }]', [(1, {"a": 1}), "not valid JSON (Expecting value at line 1 column 18)"]),
+    ("[1, 2", [(1, 1), (2, 2), "not valid JSON (expected ',' or ']' after element 2 at line 1)"]),
+    ("[1] x", [(1, 1), "not valid JSON (extra data after the array at line 1)"]),
+    ('\n\n[1,\n{"a": tru}]', [(1, 1), "not valid JSON (Expecting value at line 4 column 7)"]),
+]
+
+
+@pytest.mark.parametrize("content, expected", STREAMED)
+def test_json_files_are_streamed_in_pieces_with_exact_error_places(tmp_path, monkeypatch, content, expected):
+    from annotator.core.model import Problem
+    from annotator.formats import json_input
+
+    monkeypatch.setattr(json_input, "READ_CHUNK", 7)  # pieces smaller than one value
+    path = tmp_path / "a.json"
+    path.write_text(content, encoding="utf-8")
+    got = [item.reason if isinstance(item, Problem) else item for item in json_input.stream_json(path)]
+    assert got == expected
