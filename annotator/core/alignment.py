@@ -161,10 +161,14 @@ def align(
         data.spans = trimmed
         counts.merged += merge_duplicates(data)
     edges = span_boundaries(sets)
-    split = tokens if tokens_fixed else split_tokens(tokens, edges)
-    counts.tokens_split = len(split) - len(tokens)
-    starts = {t.start for t in split}
-    ends = {t.end for t in split}
+    starts = {t.start for t in tokens}
+    ends = {t.end for t in tokens}
+    split = tokens
+    if not tokens_fixed and any(edge not in starts and edge not in ends for edge in edges):
+        split = split_tokens(tokens, edges)
+        counts.tokens_split = len(split) - len(tokens)
+        starts = {t.start for t in split}
+        ends = {t.end for t in split}
     for data in sets:
         for span in data.spans:
             for start, end in span.pieces():
@@ -175,4 +179,4 @@ def align(
                 else:
                     reason = "an edge falls in text no token covers"
                 raise AlignmentError(f"{_describe(span)}: {text[start:end]!r} cannot be aligned: {reason}")
-    return list(split), counts
+    return split if isinstance(split, list) else list(split), counts

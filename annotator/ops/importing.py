@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -22,6 +21,7 @@ from ..formats.registry import FormatSpec
 from ..store.project import Project
 
 CHUNK = 256
+CHUNK_CHARS = 4_000_000
 DEFAULT_OWNER = "import"
 
 Progress = Callable[[int, int | None], None]
@@ -177,10 +177,7 @@ def import_files(
                 state.scheme = state.scheme.merged(file_scheme)
     records = read_sources(resolved)
     with project.transaction():
-        while True:
-            chunk = list(islice(records, CHUNK))
-            if not chunk:
-                break
+        for chunk in _chunks(records):
             good: list[Record] = []
             for item in chunk:
                 unencodable = None if isinstance(item, Problem) else unencodable_text(item)
@@ -191,7 +188,8 @@ def import_files(
             report.records += len(chunk)
             hashes = {id(r): text_hash(r.text) for r in good}
             known = {id(r): project.document_id(hashes[id(r)]) for r in good}
-            to_analyze = [r for r in good if known[id(r)] is None]
+            # a file's own tokens make tokenizing useless unless a model suggests spans
+            to_analyze = [r for r in good if known[id(r)] is None and (model_owner or r.tokens is None)]
             analyzed = analyze(
                 nlp, (r.text for r in to_analyze), origin=origin, relation_types=project.scheme.relations
             )
@@ -203,8 +201,7 @@ def import_files(
                     # text never changes, and neither do the tokens stored with it
                     tokens = list(project.document(known[id(record)]).tokens)
                 else:
-                    assert analysis is not None
-                    tokens = record.tokens if record.tokens is not None else analysis.tokens
+                    tokens = record.tokens if record.tokens is not None else analysis.tokens  # type: ignore[union-attr]
                 try:
                     tokens, counts = align(record.text, tokens, record.sets, tokens_fixed=stored)
                 except AlignmentError as exc:
@@ -234,6 +231,21 @@ def import_files(
             project.set_scheme(state.scheme)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _chunks(records: Iterator[Record | Problem]) -> Iterator[list[Record | Problem]]:
+    """Records in chunks of at most ``CHUNK`` records or ``CHUNK_CHARS`` characters
+    of text, so a file of huge documents is held a few at a time."""
+    chunk: list[Record | Problem] = []
+    chars = 0
+    for item in records:
+        chunk.append(item)
+        chars += len(item.text) if isinstance(item, Record) else 0
+        if len(chunk) >= CHUNK or chars >= CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
 
 
 def _fold_bidirectional(record: Record, scheme: Scheme) -> None:
