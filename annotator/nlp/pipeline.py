@@ -78,13 +78,45 @@ def load_pipeline(name: str, *, language: str = "en") -> Language:
         ) from None
 
 
+# what each language's tokenizer needs that spaCy does not install, and how to do without
+_TOKENIZER_PACKAGES = {
+    "ja": "SudachiPy (pip install sudachipy sudachidict_core)",
+    "th": "PyThaiNLP (pip install pythainlp)",
+    "ko": "mecab-ko (or spaCy's rule-based Korean tokenizer)",
+    "vi": "pyvi (pip install pyvi)",
+}
+
+
+def blank_pipeline(language: str) -> Language:
+    """The tokenizer-only pipeline of ``language``, working offline.
+
+    Chinese (``zh``) segments one character per token (spaCy's ``char``
+    segmenter, no jieba or pkuseg model needed). A language whose tokenizer
+    needs a package that is not installed (``ja`` needs SudachiPy, ``th``
+    PyThaiNLP) or an unknown code raises ``PipelineError`` saying what to
+    install, or to use ``zh`` for one token per character.
+    """
+    try:
+        if language == "zh":
+            return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+        return spacy.blank(language)
+    except ImportError as exc:
+        needs = _TOKENIZER_PACKAGES.get(language)
+        if needs is None and "E048" in str(exc):
+            raise PipelineError(f"spaCy has no language {language!r}; use a code such as 'en', 'de' or 'zh'") from None
+        raise PipelineError(
+            f"spaCy's {language!r} tokenizer needs {needs or exc}, which is not installed; install it, "
+            "or use --language zh to tokenize one character at a time (works offline for any unspaced script)"
+        ) from None
+
+
 @lru_cache(maxsize=8)
 def _registered_pipeline(name: str, language: str) -> Language:
     """Built-in pipelines are built once per process: they depend only on the
     shipped pattern files, and ``nlp.pipe`` keeps no state between calls.
     (Model folders are loaded afresh each time, since training rewrites them.)"""
     if name == "none":
-        return spacy.blank(language)
+        return blank_pipeline(language)
     return _REGISTRY[name][1](language)
 
 

@@ -15,6 +15,7 @@ from ..core.alignment import AlignmentCounts, AlignmentError, align
 from ..core.errors import InputError, SchemeError
 from ..core.model import MODEL_PREFIX, is_suggestion_owner, Problem, Record, SetData, Token, text_hash
 from ..core.scheme import Scheme
+from ..core.scripts import unsegmented_language
 from ..core.validate import TokenIndex, relation_problems, span_problems, unencodable_text
 from ..formats import registry
 from ..formats.registry import FormatSpec
@@ -44,11 +45,24 @@ class ImportReport:
     labels_added: list[str] = field(default_factory=list)
     relation_types_added: list[str] = field(default_factory=list)
     alignment: AlignmentCounts = field(default_factory=AlignmentCounts)
+    # documents mostly in a script the project's language does not split into
+    # words, by the language that would ("zh": 3)
+    unsegmented: dict[str, int] = field(default_factory=dict)
+    language: str = ""
     seconds: float = 0.0
 
     @property
     def per_second(self) -> float:
         return self.records / self.seconds if self.seconds else 0.0
+
+    def warnings(self) -> list[str]:
+        """What the user should act on, as sentences."""
+        return [
+            f"{count} documents are mostly in a script the project's language ({self.language}) does not "
+            f"split into words (a whole phrase becomes one token); for {language} text make a project with "
+            f"`annotator init PROJECT --language {language}`"
+            for language, count in sorted(self.unsegmented.items())
+        ]
 
     def summary(self) -> str:
         parts = [
@@ -159,7 +173,7 @@ def import_files(
     from ..nlp.pipeline import analyze, load_pipeline
 
     paths = [Path(s) for s in sources]
-    report = ImportReport()
+    report = ImportReport(language=project.language)
     started = time.perf_counter()
     total = None
     if progress is not None:
@@ -202,6 +216,9 @@ def import_files(
                     tokens = list(project.document(known[id(record)]).tokens)
                 else:
                     tokens = record.tokens if record.tokens is not None else analysis.tokens  # type: ignore[union-attr]
+                    better = None if record.tokens is not None else unsegmented_language(record.text, project.language)
+                    if better:
+                        report.unsegmented[better] = report.unsegmented.get(better, 0) + 1
                 try:
                     tokens, counts = align(record.text, tokens, record.sets, tokens_fixed=stored)
                 except AlignmentError as exc:
