@@ -108,7 +108,7 @@ class FileOps(QObject):
         elif kind == "import":
             self.window.queue.model.reload()
             self.window.status.set_progress(*self.window.progress.recount())
-            self.window.reporter.info(f"imported: {result.summary()}")
+            self.window.reporter.info(f"imported: {result.summary()}" + "".join(f"; warning: {w}" for w in result.warnings()))
             if self.window.session.document is None:
                 self.window.start()
             else:
