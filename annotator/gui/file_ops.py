@@ -108,7 +108,9 @@ class FileOps(QObject):
         elif kind == "import":
             self.window.queue.model.reload()
             self.window.status.set_progress(*self.window.progress.recount())
-            self.window.reporter.info(f"imported: {result.summary()}" + "".join(f"; warning: {w}" for w in result.warnings()))
+            self.window.reporter.info(f"imported: {result.summary()}")
+            if result.warnings():
+                self.window.reporter.dialog("\n".join(result.warnings()), "Import: what was left out")
             if self.window.session.document is None:
                 self.window.start()
             else:
