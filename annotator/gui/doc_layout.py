@@ -102,6 +102,9 @@ class AnnotatedLayout(QPlainTextDocumentLayout):
         self.planner: Planner | None = None
         self.plans: dict[int, BlockPlan] = {}
         self.planned: set[int] = set()  # every block planned since the text was set
+        # The largest gap each line has had: a gap never shrinks while the
+        # text and width stay, so deleting or undoing does not move text.
+        self.gaps: dict[tuple[int, int], float] = {}
 
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt name)
         rect = super().blockBoundingRect(block)
@@ -110,6 +113,12 @@ class AnnotatedLayout(QPlainTextDocumentLayout):
             return rect
         self._apply_plan(block)
         return super().blockBoundingRect(block)
+
+    def forget(self) -> None:
+        """Drop every plan and kept gap (new text, or a new width)."""
+        self.plans.clear()
+        self.planned.clear()
+        self.gaps.clear()
 
     def plan(self, block: QTextBlock) -> BlockPlan | None:
         """The plan of a block, laying it out and planning it first if needed."""
@@ -123,15 +132,19 @@ class AnnotatedLayout(QPlainTextDocumentLayout):
         assert self.planner is not None
         layout = block.layout()
         gaps, plan = self.planner(block)
+        number = block.blockNumber()
+        kept = self.gaps
         y = 0.0
         for i, line_plan in enumerate(plan.lines):
             line = layout.lineAt(i)
-            y += max(1.0, gaps[i])
+            gap = max(1.0, gaps[i], kept.get((number, i), 0.0))
+            kept[number, i] = gap
+            y += gap
             line.setPosition(QPointF(line.x(), y))
             line_plan.y = y
             y += line.height()
-        self.plans[block.blockNumber()] = plan
-        self.planned.add(block.blockNumber())
+        self.plans[number] = plan
+        self.planned.add(number)
         return plan
 
 
@@ -154,8 +167,9 @@ class BlockPlanner:
         )
         index = self.state.index
         m = self.metrics
+        reserved = m.reserved if block.length() > 1 else 0.0  # not over empty paragraphs
         if index is None or not lines:
-            return [m.under] * len(lines), plan
+            return [m.under + reserved] * len(lines), plan
         number = block.blockNumber()
         self._runs_and_tags(block, lines, plan)
         rows = [self._place_tags(lp) for lp in plan.lines]
@@ -166,7 +180,7 @@ class BlockPlanner:
             room = row_count * (m.tag_height + m.tag_spacing)
             if lp.arcs:
                 room = max(room, 1 - min(a.y - m.arc_step / 2 for a in lp.arcs))
-            gaps.append(m.under + room)
+            gaps.append(m.under + max(room, reserved))
         return gaps, plan
 
     # -- spans and tags -----------------------------------------------------

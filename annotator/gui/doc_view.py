@@ -94,8 +94,7 @@ class DocView(QPlainTextEdit):
         self._state = state
         self._planner.state = self._painter.state = state
         self._painter.hover_relation = None
-        self._layout.plans.clear()
-        self._layout.planned.clear()
+        self._layout.forget()
         self.setPlainText(document.text)
 
     def update_annotations(self, aset: AnnotationSet) -> None:
@@ -329,11 +328,16 @@ class DocView(QPlainTextEdit):
                 rect = self.blockBoundingGeometry(block).translated(offset)
                 viewport.update(rect.adjusted(0, 0, 0, bottom_slop).toAlignedRect())
 
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        if event.size().width() != event.oldSize().width():
+            self._layout.gaps.clear()  # lines break anew
+        super().resizeEvent(event)
+
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Type.FontChange and hasattr(self, "_planner"):
             self._metrics = Metrics(self.font())
             self._planner.metrics = self._painter.metrics = self._metrics
-            self._layout.plans.clear()
+            self._layout.forget()
         super().changeEvent(event)
 
     # -- mouse --------------------------------------------------------------

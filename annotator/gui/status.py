@@ -117,7 +117,7 @@ class StatusBar(QStatusBar):
 
     def set_time(self, seconds: float | None) -> None:
         """Show the time spent on the open document (None: no document)."""
-        self.time.setText("" if seconds is None else f"⏱ {clock(seconds)}")
+        self.time.setText("" if seconds is None else f"{clock(seconds)} on this document")
 
     def set_annotator(self, name: str) -> None:
         self.annotator.setText(f"Annotator: {name}")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QWidget
 
 from .labeling import (  # noqa: F401 (fixtures)
     FOX, at, drag, key, make_window, point_in, project_path, read_set, select, settings, span_id, window,
@@ -128,7 +129,7 @@ def test_the_status_bar_says_what_every_edit_undo_and_redo_did(qtbot, window, pr
 
 def test_a_refused_edit_shows_not_saved_and_the_time_on_the_document_counts(qtbot, make_window, project_path):
     first, second = make_window(project_path), make_window(project_path)
-    assert re.fullmatch("⏱ 0:0[0-4]", second.status.time.text())
+    assert re.fullmatch("0:0[0-4] on this document", second.status.time.text())
     with qtbot.waitActive(first):
         first.activateWindow()
     select(first, *FOXCONN)
@@ -145,4 +146,34 @@ def test_a_refused_edit_shows_not_saved_and_the_time_on_the_document_counts(qtbo
     second.session.aset.seconds = 125.0  # as if earlier visits took two minutes and five seconds
     with qtbot.waitSignal(second.clock.timeout, timeout=3000):
         pass
-    assert re.fullmatch("⏱ 2:0[5-9]", second.status.time.text())  # plus the seconds of this visit
+    assert re.fullmatch("2:0[5-9] on this document", second.status.time.text())  # plus the seconds of this visit
+
+
+def geometry(window) -> dict[str, tuple[int, int, int, int]]:
+    """Where the docks and the document view are, in window coordinates."""
+    out = {}
+    for name in ("queue_dock", "palette_dock", "details_dock", "relations_dock", "doc_view"):
+        widget = window.findChild(QWidget, name)
+        top_left = widget.mapTo(window, QPoint(0, 0))
+        out[name] = (top_left.x(), top_left.y(), widget.width(), widget.height())
+    return out
+
+
+def test_the_layout_stays_put_while_labeling_and_linking(qtbot, window, project_path):
+    view = window.doc_view
+    qtbot.waitUntil(lambda: window.status.time.text() != "")
+    before = geometry(window)
+    first_par, second_par = view.offset_rect(OHIO[0]), view.offset_rect(SAM[0])
+    drag(qtbot, window, *SAM)  # the first span on its line
+    key(qtbot, window, Qt.Key_2)
+    assert read_set(project_path)[1][-1] == (*SAM, "PERSON", "human")
+    assert geometry(window) == before  # the side panels kept their size
+    assert (view.offset_rect(OHIO[0]), view.offset_rect(SAM[0])) == (first_par, second_par)
+    link(qtbot, window, FOXCONN, OPENAI)  # the first arc on its line
+    assert read_set(project_path)[2] == [(FOXCONN, OPENAI, "partner_of")]
+    assert (view.offset_rect(OHIO[0]), view.offset_rect(SAM[0])) == (first_par, second_par)
+    assert geometry(window) == before
+    moved = view.offset_rect(SAM[0])
+    key(qtbot, window, Qt.Key_Delete)  # deleting the arc does not pull the text up either
+    assert read_set(project_path)[2] == []
+    assert view.offset_rect(SAM[0]) == moved
