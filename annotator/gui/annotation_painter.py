@@ -253,6 +253,18 @@ class AnnotationPainter:
             font = m.tag_font if selected else m.arc_font
             self._chip(painter, arc.label_rect, arc.text, font, label_bg, None, color, False)
 
+    def paint_link(self, painter: QPainter, line: QLineF) -> None:
+        """The dashed line from a pending relation's head to the mouse."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        pen = QPen(ACCENT, 1.6)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawLine(line)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(ACCENT)
+        painter.drawEllipse(line.p1(), 3.0, 3.0)
+        painter.drawEllipse(line.p2(), 3.0, 3.0)
+
     # -- hit testing --------------------------------------------------------
     def hit(self, plan: BlockPlan, origin: QPointF, point: QPointF) -> Hit | None:
         """Tag, arc or span under ``point`` in a block whose top left is ``origin``.

@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable, Iterator
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QFont,
     QMouseEvent,
@@ -37,7 +37,7 @@ from ..core.model import AnnotationSet, Document, Relation, Span
 from ..core.scheme import Scheme
 from .annotation_painter import AnnotationPainter, Hit
 from .annotation_style import BASE, SELECTION, TEXT, Metrics
-from .doc_layout import AnnotatedLayout, BlockPlanner
+from .doc_layout import AnnotatedLayout, ArcPlan, BlockPlanner
 from .view_state import ViewState
 
 _CLICKABLE = ("tag", "arc")
@@ -81,6 +81,8 @@ class DocView(QPlainTextEdit):
         self._painter = AnnotationPainter(self._state, self._metrics)
         self._layout.planner = self._planner
         self._press: tuple[QPointF, Hit | None, bool] | None = None
+        self._link_source: int | None = None  # head of a relation being drawn
+        self._pointer: QPointF | None = None  # the mouse over the viewport
         self.viewport().setMouseTracking(True)
 
     # -- content ------------------------------------------------------------
@@ -234,13 +236,46 @@ class DocView(QPlainTextEdit):
     def relation_label_rect(self, relation_id: int) -> QRectF | None:
         """Viewport rectangle of a relation's label (the first, for an arc
         split over two lines), if it is on screen."""
+        rects = self.relation_label_rects(relation_id)
+        return rects[0] if rects else None
+
+    def relation_label_rects(self, relation_id: int) -> list[QRectF]:
+        """Viewport rectangles of a relation's labels on screen: one per arc
+        half, so two for an arc split over two lines."""
+        return [rect for rect, _arc in self._arcs_on_screen(relation_id)]
+
+    def arrowheads(self, relation_id: int) -> int:
+        """How many arrowheads the relation's arc has on screen (0 for a symmetric type)."""
+        return sum(1 for _rect, arc in self._arcs_on_screen(relation_id) if arc.arrow_at)
+
+    def _arcs_on_screen(self, relation_id: int) -> Iterator[tuple[QRectF, ArcPlan]]:
         for block, geometry in self._visible_blocks():
             plan = self._layout.plan(block)
             for lp in plan.lines if plan else ():
                 for arc in lp.arcs:
-                    if arc.relation_id == relation_id and not arc.label_rect.isNull():
-                        return arc.label_rect.translated(geometry.left(), geometry.top() + lp.y)
-        return None
+                    if arc.relation_id == relation_id:
+                        yield arc.label_rect.translated(geometry.left(), geometry.top() + lp.y), arc
+
+    # -- drawing a relation --------------------------------------------------
+    def set_link_source(self, span_id: int | None) -> None:
+        """While a relation is being drawn from ``span_id``, a line follows
+        the mouse from that span's tag; None ends it."""
+        if span_id != self._link_source:
+            self._link_source = span_id
+            self.viewport().update()
+
+    def link_line(self) -> QLineF | None:
+        """The line drawn from the pending relation's head to the mouse, if any."""
+        if self._link_source is None or self._pointer is None:
+            return None
+        rect = self.tag_rect(self._link_source)
+        if rect is None:
+            index = self._state.index
+            span = index.span(self._link_source) if index is not None else None
+            if span is None:
+                return None
+            rect = self.offset_rect(span.start)
+        return QLineF(QPointF(rect.center().x(), rect.top()), self._pointer)
 
     def scroll_to_span(self, span_id: int) -> None:
         """Scroll so the span is in view (a few lines below the top); no-op
@@ -297,6 +332,9 @@ class DocView(QPlainTextEdit):
         try:
             for plan, origin in visible:
                 self._painter.paint_block(painter, plan, origin, clip)
+            line = self.link_line()
+            if line is not None:
+                self._painter.paint_link(painter, line)
         finally:
             painter.end()
 
@@ -371,6 +409,9 @@ class DocView(QPlainTextEdit):
         super().mouseDoubleClickEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt name)
+        self._pointer = event.position()
+        if self._link_source is not None:
+            self.viewport().update()
         if event.buttons() == Qt.MouseButton.NoButton:
             hit = self._hit(event.position())
             clickable = hit is not None and hit.kind in _CLICKABLE

@@ -25,6 +25,7 @@ class ViewState:
     styles: StyleBook = field(default_factory=StyleBook)
     selected_span: int | None = None
     selected_relation: int | None = None
+    symmetric: frozenset[str] = frozenset()  # relation types drawn without an arrowhead
 
     @classmethod
     def build(cls, document: Document, aset: AnnotationSet, scheme: Scheme) -> "ViewState":
@@ -38,6 +39,7 @@ class ViewState:
             offsets=DisplayOffsets(document.text),
             tokens=TokenIndex(document.tokens),
             styles=StyleBook(scheme),
+            symmetric=frozenset(rel.name for rel in scheme.relations if rel.symmetric),
         )
 
     def emphasised_spans(self) -> set[int]:

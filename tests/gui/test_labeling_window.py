@@ -177,3 +177,24 @@ def test_the_layout_stays_put_while_labeling_and_linking(qtbot, window, project_
     key(qtbot, window, Qt.Key_Delete)  # deleting the arc does not pull the text up either
     assert read_set(project_path)[2] == []
     assert view.offset_rect(SAM[0]) == moved
+
+
+def test_drawing_a_relation_shows_a_line_from_the_head_to_the_mouse(qtbot, window, project_path):
+    view = window.doc_view
+    select(window, *FOXCONN)
+    assert view.link_line() is None
+    key(qtbot, window, Qt.Key_R)
+    target = point_in(view, OPENAI[0] + 1)
+    qtbot.mouseMove(view.viewport(), target)
+    tag = view.tag_rect(span_id(window, *FOXCONN))
+    line = view.link_line()
+    assert (line.p1().x(), line.p1().y()) == (tag.center().x(), tag.top())
+    assert (line.p2().x(), line.p2().y()) == (target.x(), target.y())
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=target)
+    assert read_set(project_path)[2] == [(FOXCONN, OPENAI, "partner_of")]
+    assert view.link_line() is None
+    select(window, *OHIO)
+    key(qtbot, window, Qt.Key_R)
+    assert view.link_line() is not None
+    key(qtbot, window, Qt.Key_Escape)
+    assert view.link_line() is None
