@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QSizePolicy, QToolBar, QWidget
 
 
 @dataclass(frozen=True)
@@ -144,3 +144,20 @@ def build_toolbar(
     toolbar.widgetForAction(actions[right[-1]]).setObjectName("primary_button")
     window.addToolBar(toolbar)
     return toolbar
+
+
+def context_menu(parent: QWidget, title: str, items: Iterable[QAction | QMenu | None]) -> QMenu:
+    """A right-click menu: a disabled title (shown literally), then actions
+    (with their keys, as in the menu bar), submenus and separators (None)."""
+    menu = QMenu(parent)
+    menu.setObjectName("context_menu")
+    menu.addAction(title.replace("&", "&&")).setEnabled(False)
+    menu.addSeparator()
+    for item in items:
+        if item is None:
+            menu.addSeparator()
+        elif isinstance(item, QMenu):
+            menu.addMenu(item)
+        else:
+            menu.addAction(item)
+    return menu

@@ -11,14 +11,18 @@ Signals
     held. ``spanClicked(span_id)``: a click on a span's text or tag.
     ``relationClicked(relation_id)``: a click on an arc or its label.
     ``backgroundClicked()``: a click on nothing in particular.
+    ``spanMenuRequested(span_id, global_pos)`` and
+    ``relationMenuRequested(relation_id, global_pos)``: a right click (or the
+    menu key) on a span or an arc.
 """
 from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Iterator
 
-from PySide6.QtCore import QEvent, QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QFont,
     QMouseEvent,
     QPainter,
@@ -50,6 +54,8 @@ class DocView(QPlainTextEdit):
     spanClicked = Signal(int)
     relationClicked = Signal(int)
     backgroundClicked = Signal()
+    spanMenuRequested = Signal(int, QPoint)
+    relationMenuRequested = Signal(int, QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -452,6 +458,15 @@ class DocView(QPlainTextEdit):
                 self.spanClicked.emit(hit.id)
             else:
                 self.backgroundClicked.emit()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt name)
+        hit = self._hit(QPointF(event.pos()))  # viewport coordinates, as for the mouse
+        if hit is None:
+            event.ignore()  # no menu over plain text
+        elif hit.kind == "arc":
+            self.relationMenuRequested.emit(hit.id, event.globalPos())
+        else:
+            self.spanMenuRequested.emit(hit.id, event.globalPos())
 
     def _finish_selection(self, cursor: QTextCursor, *, precise: bool) -> None:
         offsets = self._state.offsets

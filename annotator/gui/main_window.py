@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
 from ..core.edits import SetStatus
 from ..core.errors import AnnotatorError
 from ..store.project import Project
-from . import navigation
-from .actions import SPEC_BY_NAME, SPECS, build_actions, build_toolbar, configure, key_spec, make_action
+from . import navigation, span_ops
+from .actions import (
+    SPEC_BY_NAME, SPECS, build_actions, build_toolbar, configure, context_menu, key_spec, make_action,
+)
 from .cheatsheet import CheatSheet
 from .doc_view import DocView
 from .docks.details_dock import DetailsDock
@@ -61,6 +63,7 @@ class MainWindow(QMainWindow):
         self.editor = EditController(self.session, self.doc_view, self)
         self.file_ops = FileOps(self)
         self.cheatsheet: CheatSheet | None = None
+        self.context_menu: QMenu | None = None
         self._build_center()
         self._build_docks()
         self.actions_by_name: dict[str, QAction] = {}
@@ -181,6 +184,8 @@ class MainWindow(QMainWindow):
         self.queue.documentChosen.connect(self.open_document)
         self.palette.labelChosen.connect(self.editor.apply_label)
         self.relations.relationChosen.connect(self.editor.select_relation)
+        self.doc_view.spanMenuRequested.connect(self._span_menu)
+        self.doc_view.relationMenuRequested.connect(self._relation_menu)
 
     def _load_scheme(self) -> None:
         """(Re)build what depends on the scheme: label keys, palette, guidelines."""
@@ -295,6 +300,42 @@ class MainWindow(QMainWindow):
         else:
             self.details.show_nothing(e.pending, doc)
         self.relations.mark_selected(e.relation_id)
+
+    # -- right-click menus -----------------------------------------------------
+    def _span_menu(self, span_id: int, where: QPoint) -> None:
+        """Select the span and offer what the keys do to it."""
+        if self.editor.relation_head is not None:
+            self.editor.cancel()
+        self.editor.select_span(span_id, scroll=False)
+        span, doc = self.editor.span, self.session.document
+        if span is None or doc is None:
+            return
+        a = self.actions_by_name
+        relabel = QMenu("Label as", self)
+        relabel.setObjectName("label_menu")
+        keys = {label.key for label in self.project.scheme.labels if label.key}
+        for action in self.key_actions:
+            if action.objectName().removeprefix("key_") in keys:
+                relabel.addAction(action)
+        suggestion = [a["accept"], a["reject"], None] if span.is_suggestion else []
+        items = [*suggestion, relabel, a["relation"], None, a["start_left"], a["start_right"], a["end_left"],
+                 a["end_right"], None, a["delete"]]
+        self._popup(context_menu(self, f"{span.label} “{span_ops.quote(doc.text, span, 30)}”", items), where)
+
+    def _relation_menu(self, relation_id: int, where: QPoint) -> None:
+        """Select the relation and offer what the keys do to it."""
+        self.editor.on_relation_clicked(relation_id)
+        rel = self.editor.relation
+        if rel is None:
+            return
+        a = self.actions_by_name
+        self._popup(context_menu(self, f"{rel.label} relation", [a["relation_type"], a["reverse"], None, a["delete"]]), where)
+
+    def _popup(self, menu: QMenu, where: QPoint) -> None:
+        if self.context_menu is not None:
+            self.context_menu.deleteLater()
+        self.context_menu = menu
+        menu.popup(where)
 
     def _focus_search(self) -> None:
         self.queue.show()

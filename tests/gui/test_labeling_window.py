@@ -198,3 +198,58 @@ def test_drawing_a_relation_shows_a_line_from_the_head_to_the_mouse(qtbot, windo
     assert view.link_line() is not None
     key(qtbot, window, Qt.Key_Escape)
     assert view.link_line() is None
+
+
+def right_click(qtbot, widget, pos: QPoint) -> None:
+    """A right click as a platform delivers it: the button, then the context-menu event."""
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+
+    qtbot.mouseClick(widget, Qt.MouseButton.RightButton, pos=pos)
+    event = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, widget.mapToGlobal(pos))
+    QApplication.sendEvent(widget, event)
+
+
+def menu_texts(menu) -> list[str]:
+    return [
+        f"{a.text()} [{a.shortcut().toString()}]" if a.shortcut().toString() else a.text()
+        for a in menu.actions() if not a.isSeparator()
+    ]
+
+
+def click_menu(qtbot, menu, text: str) -> None:
+    action = next(a for a in menu.actions() if a.text() == text)
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(action).center())
+
+
+def test_right_click_on_a_span_offers_its_actions_with_their_keys(qtbot, window, project_path):
+    view = window.doc_view
+    right_click(qtbot, view.viewport(), point_in(view, OHIO[0] + 1))
+    menu = window.context_menu
+    qtbot.waitUntil(menu.isVisible)
+    assert selected_text(window) == "Ohio"
+    assert menu_texts(menu) == [
+        "GPE “Ohio”", "Accept suggestion [A]", "Reject suggestion [X]", "Label as", "Start relation [R]",
+        "Start one token left [[]", "Start one token right []]", "End one token left [{]", "End one token right [}]",
+        "Delete [Del]",
+    ]
+    assert menu_texts(window.findChild(type(menu), "label_menu")) == [
+        "ORG [1]", "PERSON [2]", "MONEY [3]", "INVESTMENT [4]", "GPE [5]",
+    ]
+    click_menu(qtbot, menu, "Delete")
+    assert (*OHIO, "GPE", "rule") not in read_set(project_path)[1]
+    assert selected_text(window) == "OpenAI"
+
+
+def test_right_click_on_an_arc_offers_the_relation_actions(qtbot, window, project_path):
+    link(qtbot, window, FOXCONN, OPENAI)
+    rel = window.editor.relation_id
+    window.editor.clear_selection()
+    rect = window.doc_view.relation_label_rect(rel)
+    right_click(qtbot, window.doc_view.viewport(), rect.center().toPoint())
+    menu = window.context_menu
+    qtbot.waitUntil(menu.isVisible)
+    assert window.editor.relation_id == rel
+    assert menu_texts(menu) == ["partner_of relation", "Change relation type… [T]", "Reverse relation [V]", "Delete [Del]"]
+    click_menu(qtbot, menu, "Reverse relation")
+    assert read_set(project_path)[2] == [(OPENAI, FOXCONN, "partner_of")]
