@@ -62,7 +62,11 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("next_doc", "Next document", ("PgDown",), "Documents", "Open the next document in the list", "Next ›"),
     ActionSpec("prev_doc", "Previous document", ("PgUp",), "Documents", "Open the previous document in the list",
                "‹ Previous"),
-    ActionSpec("find", "Search documents", ("Ctrl+F",), "Documents", "Full-text search in the document list"),
+    ActionSpec("find", "Search documents", ("Ctrl+F",), "Documents",
+               "Full-text search in the document list; Enter opens the first hit"),
+    ActionSpec("find_in_doc", "Find in document", ("Ctrl+Shift+F",), "Documents", "Find a phrase in the open document"),
+    ActionSpec("find_next", "Next match", ("F3",), "Documents", "Go to the next match of the search in the text"),
+    ActionSpec("find_prev", "Previous match", ("Shift+F3",), "Documents", "Go to the previous match in the text"),
     # project
     ActionSpec("open_project", "Open project…", ("Ctrl+O",), "Project", "Open another project file"),
     ActionSpec("import", "Import…", ("Ctrl+I",), "Project", "Import documents (pre-annotated with rules)"),

@@ -20,6 +20,8 @@ SELECTION = QColor("#cde1fb")
 DEFAULT_LABEL_COLOR = "#d4d8de"
 DEFAULT_RELATION_COLOR = "#5b6573"
 ACCENT = QColor("#1a56db")
+MATCH = QColor("#fff0a8")  # search matches in the text
+CURRENT_MATCH = QColor("#ffc94d")
 
 
 def _with_lightness(color: QColor, lightness: float, saturation_floor: float = 0.0) -> QColor:

@@ -30,17 +30,19 @@ from PySide6.QtGui import (
     QPalette,
     QResizeEvent,
     QTextBlock,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextOption,
 )
-from PySide6.QtWidgets import QApplication, QFrame, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from ..core.layout import TokenIndex
 from ..core.model import AnnotationSet, Document, Relation, Span
 from ..core.scheme import Scheme
 from .annotation_painter import AnnotationPainter, Hit
-from .annotation_style import BASE, SELECTION, TEXT, Metrics
+from . import text_search
+from .annotation_style import BASE, CURRENT_MATCH, MATCH, SELECTION, TEXT, Metrics
 from .doc_layout import AnnotatedLayout, ArcPlan, BlockPlanner
 from .view_state import ViewState
 
@@ -89,6 +91,12 @@ class DocView(QPlainTextEdit):
         self._press: tuple[QPointF, Hit | None, bool] | None = None
         self._link_source: int | None = None  # head of a relation being drawn
         self._pointer: QPointF | None = None  # the mouse over the viewport
+        self._matches: list[tuple[int, int]] = []
+        self._match: int | None = None
+        self._match_formats = {False: QTextCharFormat(), True: QTextCharFormat()}
+        self._match_formats[False].setBackground(MATCH)
+        self._match_formats[True].setBackground(CURRENT_MATCH)
+        self._match_formats[True].setFontUnderline(True)
         self.viewport().setMouseTracking(True)
 
     # -- content ------------------------------------------------------------
@@ -103,6 +111,8 @@ class DocView(QPlainTextEdit):
         self._planner.state = self._painter.state = state
         self._painter.hover_relation = None
         self._layout.forget()
+        self._matches, self._match = [], None
+        self.setExtraSelections([])
         self.setPlainText(document.text)
 
     def update_annotations(self, aset: AnnotationSet) -> None:
@@ -262,6 +272,44 @@ class DocView(QPlainTextEdit):
                     if arc.relation_id == relation_id:
                         yield arc.label_rect.translated(geometry.left(), geometry.top() + lp.y), arc
 
+    # -- search matches --------------------------------------------------------
+    def set_matches(self, matches: list[tuple[int, int]]) -> None:
+        """Highlight these ``(start, end)`` stretches of text (a search's
+        matches, in reading order); none is current until ``step_match``."""
+        self._matches = list(matches)
+        self._match = None
+        self._show_matches()
+
+    def matches(self) -> list[tuple[int, int]]:
+        return list(self._matches)
+
+    def current_match(self) -> int | None:
+        """Number of the current match (0-based), or None."""
+        return self._match
+
+    def step_match(self, direction: int) -> int | None:
+        """Make the next (1) or previous (-1) match current, wrapping around,
+        and scroll to it; returns its number, None when there is none."""
+        self._match = text_search.step(len(self._matches), self._match, direction)
+        self._show_matches()
+        if self._match is not None:
+            self.scroll_to_text(*self._matches[self._match])
+        return self._match
+
+    def _show_matches(self) -> None:
+        to_display = self._state.offsets.to_display
+        document = self.document()
+        selections = []
+        for i, (start, end) in enumerate(self._matches):
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(document)
+            cursor.setPosition(to_display(start))
+            cursor.setPosition(to_display(end), QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selection.format = self._match_formats[i == self._match]
+            selections.append(selection)
+        self.setExtraSelections(selections)
+
     # -- drawing a relation --------------------------------------------------
     def set_link_source(self, span_id: int | None) -> None:
         """While a relation is being drawn from ``span_id``, a line follows
@@ -288,13 +336,17 @@ class DocView(QPlainTextEdit):
         when it is already fully visible or unknown. The selection is kept."""
         index = self._state.index
         span = index.span(span_id) if index is not None else None
-        if span is None:
-            return
-        top, bottom = self.offset_rect(span.start), self.offset_rect(span.end)
+        if span is not None:
+            self.scroll_to_text(span.start, span.end)
+
+    def scroll_to_text(self, start: int, end: int) -> None:
+        """Scroll so ``[start, end)`` is in view (a few lines below the top);
+        no-op when it is already fully visible."""
+        top, bottom = self.offset_rect(start), self.offset_rect(end)
         room = self._metrics.tag_height * 2
         if top.top() - room >= 0 and bottom.bottom() <= self.viewport().height():
             return
-        position = self._state.offsets.to_display(span.start)
+        position = self._state.offsets.to_display(start)
         block = self.document().findBlock(position)
         self._layout.blockBoundingRect(block)
         line = block.layout().lineForTextPosition(position - block.position())

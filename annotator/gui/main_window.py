@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStackedWidget, QVBoxL
 from ..core.edits import SetStatus
 from ..core.errors import AnnotatorError
 from ..store.project import Project
-from . import navigation, span_ops
+from . import navigation, span_ops, text_search
 from .actions import (
     SPEC_BY_NAME, SPECS, build_actions, build_toolbar, configure, context_menu, key_spec, make_action,
 )
@@ -29,6 +29,7 @@ from .docks.queue_dock import QueueDock
 from .docks.relations_dock import RelationsDock
 from .editing import EditController
 from .file_ops import FileOps
+from .find_bar import FindBar
 from .header import DocumentHeader
 from .session import DocumentSession
 from .settings import user_settings
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.doc_view = DocView()
         self.doc_view.setObjectName("doc_view")
         self.header = DocumentHeader()
+        self.find_bar = FindBar()
         self.editor = EditController(self.session, self.doc_view, self)
         self.file_ops = FileOps(self)
         self.cheatsheet: CheatSheet | None = None
@@ -88,6 +90,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.doc_view, 1)
         empty = QLabel(EMPTY_TEXT)
         empty.setObjectName("empty_page")
@@ -126,6 +129,9 @@ class MainWindow(QMainWindow):
             "next_doc": lambda: self.step_document(1),
             "prev_doc": lambda: self.step_document(-1),
             "find": self._focus_search,
+            "find_in_doc": self.find_bar.open_bar,
+            "find_next": lambda: self.step_match(1),
+            "find_prev": lambda: self.step_match(-1),
             "open_project": f.ask_open_project,
             "import": f.ask_import,
             "export": f.ask_export,
@@ -162,7 +168,8 @@ class MainWindow(QMainWindow):
             ("&Edit", ("undo", "redo", None, "delete", "start_left", "start_right", "end_left", "end_right",
                        None, "relation", "reverse", "relation_type")),
             ("&Suggestions", ("accept", "reject", None, "accept_all", "reject_all")),
-            ("&Document", ("done", "skip", None, "next_doc", "prev_doc", "next_span", "prev_span", None, "find")),
+            ("&Document", ("done", "skip", None, "next_doc", "prev_doc", "next_span", "prev_span", None, "find",
+                           "find_in_doc", "find_next", "find_prev")),
         )
         for title, names in menus:
             menu = self.menuBar().addMenu(title)
@@ -184,6 +191,12 @@ class MainWindow(QMainWindow):
         self.queue.documentChosen.connect(self.open_document)
         self.palette.labelChosen.connect(self.editor.apply_label)
         self.relations.relationChosen.connect(self.editor.select_relation)
+        self.queue.searchSubmitted.connect(self.open_first_hit)
+        self.queue.searchLeft.connect(self.doc_view.setFocus)
+        self.queue.search.textChanged.connect(lambda _text: self.show_matches())
+        self.find_bar.changed.connect(lambda _text: self.show_matches(step=True))
+        self.find_bar.stepped.connect(self.step_match)
+        self.find_bar.closed.connect(self._find_bar_closed)
         self.doc_view.spanMenuRequested.connect(self._span_menu)
         self.doc_view.relationMenuRequested.connect(self._relation_menu)
 
@@ -231,6 +244,7 @@ class MainWindow(QMainWindow):
             return
         self.pages.setCurrentIndex(1)
         self.queue.show_document(document_id)
+        self.show_matches()
         self.doc_view.setFocus()
 
     def step_document(self, step: int) -> None:
@@ -336,6 +350,50 @@ class MainWindow(QMainWindow):
             self.context_menu.deleteLater()
         self.context_menu = menu
         menu.popup(where)
+
+    # -- search ----------------------------------------------------------------
+    def show_matches(self, *, step: bool = False) -> None:
+        """Highlight in the text what is searched: the find bar's phrase while
+        it is open, else the words of the document list's search."""
+        doc = self.session.document
+        if doc is None:
+            return
+        phrase = self.find_bar.phrase()
+        if phrase:
+            matches = text_search.phrase_matches(doc.text, phrase)
+        else:
+            matches = text_search.query_matches(doc.text, self.queue.search.text())
+        self.doc_view.set_matches(matches)
+        if step and matches:
+            self.doc_view.step_match(1)
+        self.find_bar.show_count(self.doc_view.current_match(), len(matches))
+
+    def step_match(self, direction: int) -> None:
+        """F3 / Shift+F3: the next or previous match in the text."""
+        current = self.doc_view.step_match(direction)
+        total = len(self.doc_view.matches())
+        self.find_bar.show_count(current, total)
+        if current is None:
+            self.reporter.info("no match in this document (Ctrl+F searches the documents, Ctrl+Shift+F this one)")
+        else:
+            self.reporter.info(f"match {current + 1} of {total} · F3 next, Shift+F3 previous")
+
+    def open_first_hit(self) -> None:
+        """Enter in the document search: open the first document found, at its first match."""
+        query = self.queue.search.text().strip()
+        first = self.queue.model.document_id(0) if self.queue.model.total else None
+        if first is None:
+            self.reporter.info(f"no document contains “{query}”" if query else "no documents")
+            return
+        self.open_document(first)
+        self.queue.show_document(first)
+        self.doc_view.setFocus()
+        if query:
+            self.step_match(1)
+
+    def _find_bar_closed(self) -> None:
+        self.show_matches()
+        self.doc_view.setFocus()
 
     def _focus_search(self) -> None:
         self.queue.show()

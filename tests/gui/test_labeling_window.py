@@ -253,3 +253,58 @@ def test_right_click_on_an_arc_offers_the_relation_actions(qtbot, window, projec
     assert menu_texts(menu) == ["partner_of relation", "Change relation type… [T]", "Reverse relation [V]", "Delete [Del]"]
     click_menu(qtbot, menu, "Reverse relation")
     assert read_set(project_path)[2] == [(OPENAI, FOXCONN, "partner_of")]
+
+
+APPLE = "Apple plans to spend $1 billion in India.\n"
+
+
+def test_search_enter_opens_the_hit_at_its_highlighted_match(qtbot, window):
+    qtbot.keyClick(window.doc_view, Qt.Key_F, Qt.KeyboardModifier.ControlModifier)
+    search = window.queue.search
+    assert search.hasFocus()
+    qtbot.keyClicks(search, "india")
+    qtbot.keyClick(search, Qt.Key_Return)
+    assert window.queue.model.total == 1
+    assert window.session.document.text == APPLE
+    assert window.doc_view.matches() == [(35, 40)]
+    assert window.doc_view.current_match() == 0
+    assert window.doc_view.hasFocus()
+    assert window.reporter.last_message == "match 1 of 1 · F3 next, Shift+F3 previous"
+    assert read_set(window.project.path, 3) is not None  # opened, so its set exists
+
+
+def test_f3_and_shift_f3_step_through_the_matches(qtbot, window):
+    qtbot.keyClick(window.doc_view, Qt.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.queue.search, "openai")
+    qtbot.keyClick(window.queue.search, Qt.Key_Return)
+    view = window.doc_view
+    assert window.session.document.id == 1
+    assert view.matches() == [OPENAI, OPENAI2]
+    steps = []
+    for key_, modifier in ((Qt.Key_F3, Qt.KeyboardModifier.NoModifier),) * 2 + ((Qt.Key_F3, Qt.KeyboardModifier.ShiftModifier),):
+        qtbot.keyClick(view, key_, modifier)
+        steps.append(view.current_match())
+    assert steps == [1, 0, 1]
+    assert window.reporter.last_message == "match 2 of 2 · F3 next, Shift+F3 previous"
+
+
+def test_find_in_document_keeps_typed_digits_and_steps_with_enter(qtbot, window, project_path):
+    before = read_set(project_path)
+    qtbot.keyClick(window.doc_view, Qt.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    field = window.find_bar.field
+    assert window.find_bar.isVisible() and field.hasFocus()
+    qtbot.keyClicks(field, "5 billion")
+    assert field.text() == "5 billion"
+    assert read_set(project_path) == before  # the digit typed text, it labeled nothing
+    assert window.doc_view.matches() == [(MONEY5[0] + 1, MONEY5[1])]
+    qtbot.keyClick(field, Qt.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(field, "openai")
+    assert window.find_bar.count.text() == "1 of 2"
+    qtbot.keyClick(field, Qt.Key_Return)
+    assert window.find_bar.count.text() == "2 of 2"
+    qtbot.keyClick(field, Qt.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert window.find_bar.count.text() == "1 of 2"
+    qtbot.keyClick(field, Qt.Key_Escape)
+    assert not window.find_bar.isVisible()
+    assert window.doc_view.matches() == []
+    assert window.doc_view.hasFocus()
