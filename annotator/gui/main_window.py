@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.status.set_annotator(annotator)
+        self.status.set_saved(True)
         self.reporter = Reporter(self.status, self)
         self.session = DocumentSession(project, annotator, self)
         self.doc_view = DocView()

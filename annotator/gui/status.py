@@ -108,7 +108,6 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.time)
         self.addPermanentWidget(self.annotator)
         self.addPermanentWidget(self.progress)
-        self.set_saved(True)
 
     def set_saved(self, saved: bool) -> None:
         """Every edit is written at once: "Saved" after it, "Not saved" when one was refused."""

@@ -308,3 +308,49 @@ def test_find_in_document_keeps_typed_digits_and_steps_with_enter(qtbot, window,
     assert not window.find_bar.isVisible()
     assert window.doc_view.matches() == []
     assert window.doc_view.hasFocus()
+
+
+def wrapped_height(widget, text: str, width: int) -> int:
+    """The height ``text`` needs in ``widget``'s font when wrapped at ``width``."""
+    from PySide6.QtCore import QRect
+
+    flags = Qt.TextFlag.TextWordWrap
+    return widget.fontMetrics().boundingRect(QRect(0, 0, width, 10_000), flags, text).height()
+
+
+def test_cheat_sheet_text_fits_its_cells(qtbot, window):
+    key(qtbot, window, Qt.Key_F1)
+    table = window.cheatsheet.table
+    qtbot.waitUntil(table.isVisible)
+    keys_width, does_width = table.columnWidth(1), table.columnWidth(2)
+    assert table.horizontalHeader().length() <= table.viewport().width()  # no column runs off the right
+    for row in range(table.rowCount()):
+        keys, does = table.item(row, 1), table.item(row, 2)
+        for line in keys.text().split("\n"):
+            assert table.fontMetrics().horizontalAdvance(line) < keys_width, line
+        assert wrapped_height(table, does.text(), does_width - 8) <= table.rowHeight(row), does.text()
+    assert table.item(0, 2).text() == "ORG: label the selection or selected span"
+
+
+def test_selection_panel_and_relations_list_text_fits(qtbot, window):
+    link(qtbot, window, FOXCONN, OPENAI)
+    drag(qtbot, window, *INVEST)
+    key(qtbot, window, Qt.Key_4)
+    link(qtbot, window, INVEST, MONEY5)  # INVESTMENT -> MONEY: amount
+    assert read_set(window.project.path)[2] == [(FOXCONN, OPENAI, "partner_of"), (INVEST, MONEY5, "amount")]
+    form = window.details.form
+    labels = [window.details.quote, window.details.hint]
+    labels += [form.itemAt(row, form.ItemRole.FieldRole).widget() for row in range(form.rowCount())]
+    assert [label.text() for label in labels] == [
+        "invest → $5 billion", "digit\u00a0or\u00a0T\u00a0retypes · V\u00a0reverses · Del\u00a0deletes",
+        "INVESTMENT “invest”", "MONEY “$5 billion”", "1 amount",
+    ]
+    qtbot.waitUntil(lambda: all(label.height() >= label.heightForWidth(label.width()) for label in labels))  # after layout
+    tree = window.relations.tree
+    assert tree.topLevelItemCount() == 2
+    for row in range(2):
+        item = tree.topLevelItem(row)
+        for column in range(3):
+            rect = tree.visualItemRect(item)
+            width = tree.columnWidth(column)
+            assert wrapped_height(tree, item.text(column), width - 8) <= rect.height(), item.text(column)
