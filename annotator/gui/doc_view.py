@@ -103,8 +103,8 @@ class DocView(QPlainTextEdit):
     def set_document(self, document: Document, aset: AnnotationSet, scheme: Scheme) -> None:
         """Show a document with one annotation set; clears the selection.
 
-        The text is set as plain text (markup in it shows literally).
-        Raises ``ValueError`` if the document's tokens are unsorted or overlap.
+        The text is set as plain text (markup in it shows literally). Tokens
+        that are unsorted or overlap raise ``ValueError`` when first used.
         """
         state = ViewState.build(document, aset, scheme)
         self._state = state
