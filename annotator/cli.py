@@ -85,10 +85,10 @@ def import_(project: Path, sources: tuple[Path, ...], fmt: str | None, preannota
             progress.finish()
     for problem in report.rejected:
         click.echo(f"rejected {problem.source}: {problem.reason}", err=True)
-    if report.labels_added or report.relation_types_added:
-        click.echo(f"Added to the scheme: {', '.join(report.labels_added + report.relation_types_added)}")
     for warning in report.warnings():
         click.echo(f"warning: {warning}", err=True)
+    if report.labels_added or report.relation_types_added:
+        click.echo(f"Added to the scheme: {', '.join(report.labels_added + report.relation_types_added)}")
     click.echo(f"Imported: {report.summary()}")
 
 

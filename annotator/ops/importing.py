@@ -7,22 +7,23 @@ line and reason.
 from __future__ import annotations
 
 import time
-from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from ..core.alignment import AlignmentCounts, AlignmentError, align
 from ..core.edits import replace_contents
-from ..core.errors import InputError
+from ..core.errors import InputError, SchemeError
 from ..core.model import MODEL_PREFIX, AnnotationSet, is_suggestion_owner, Problem, Record, SetData, Token, text_hash
 from ..core.scheme import Scheme
-from ..core.validate import TokenIndex, relation_problems, span_problems
+from ..core.scripts import unsegmented_language
+from ..core.validate import TokenIndex, relation_problems, span_problems, unencodable_text
 from ..formats import registry
 from ..formats.registry import FormatSpec
 from ..store.project import Project
 
 CHUNK = 256
+CHUNK_CHARS = 4_000_000
 DEFAULT_OWNER = "import"
 
 Progress = Callable[[int, int | None], None]
@@ -44,6 +45,11 @@ class ImportReport:
     rejected: list[Problem] = field(default_factory=list)
     labels_added: list[str] = field(default_factory=list)
     relation_types_added: list[str] = field(default_factory=list)
+    alignment: AlignmentCounts = field(default_factory=AlignmentCounts)
+    # documents mostly in a script the project's language does not split into
+    # words, by the language that would ("zh": 3)
+    unsegmented: dict[str, int] = field(default_factory=dict)
+    language: str = ""
     # sets a file gives for a (document, owner) that already has different
     # annotations: kept as they are (sources listed), or replaced by an edit
     sets_kept: list[str] = field(default_factory=list)
@@ -66,6 +72,10 @@ class ImportReport:
             f"{self.relations} relations",
             f"{self.suggestions} suggestions",
         ]
+        if self.alignment.trimmed:
+            parts.append(f"{self.alignment.trimmed} spans trimmed of edge whitespace")
+        if self.alignment.merged:
+            parts.append(f"{self.alignment.merged} duplicate regions merged")
         if self.rejected:
             parts.append(f"{len(self.rejected)} records rejected")
         if self.sets_replaced:
@@ -73,8 +83,15 @@ class ImportReport:
         return ", ".join(parts) + f" in {self.seconds:.1f}s ({self.per_second:.0f} docs/s)"
 
     def warnings(self) -> list[str]:
-        """What the import left out on purpose, with where, for the CLI and the GUI."""
-        out = []
+        """What the user should act on, as sentences, for the CLI and the GUI: what
+        the import left out on purpose (with where), and documents in a script the
+        project's language does not split into words."""
+        out = [
+            f"{count} documents are mostly in a script the project's language ({self.language}) does not "
+            f"split into words (a whole phrase becomes one token); for {language} text make a project with "
+            f"`annotator init PROJECT --language {language}`"
+            for language, count in sorted(self.unsegmented.items())
+        ]
         if self.sets_kept:
             out.append(
                 f"{len(self.sets_kept)} sets differ from the ones already in the project and were not imported "
@@ -123,20 +140,35 @@ def resolve_sources(sources: Iterable[Path], fmt: str | None) -> list[tuple[Path
         if not source.exists():
             resolved.append((source, None))
             continue
-        spec = registry.get(fmt) if fmt else registry.detect(source)
-        if spec.reader is None:
-            raise InputError(str(source), f"the {spec.name} format can be written but not read")
-        resolved.append((source, spec))
+        if source.is_file() and source.stat().st_size == 0:
+            raise InputError(str(source), "the file is empty: nothing to import")
+        if fmt:
+            found = [(source, registry.get(fmt))]
+        elif source.is_dir():
+            found = registry.detect_each(source)
+        else:
+            found = [(source, registry.detect(source))]
+        for path, spec in found:
+            if spec.reader is None:
+                raise InputError(str(path), f"the {spec.name} format can be written but not read")
+        resolved.extend(found)
     return resolved
 
 
 def read_sources(resolved: list[tuple[Path, FormatSpec | None]]) -> Iterator[Record | Problem]:
+    """Every record of every source; a source that yields none is a Problem
+    (an empty file, or a CoNLL file with only ``-DOCSTART-``), not a silent no-op."""
     for source, spec in resolved:
         if spec is None:
             yield Problem(str(source), "no such file or folder")
-        else:
-            assert spec.reader is not None
-            yield from spec.reader(source)
+            continue
+        assert spec.reader is not None
+        empty = True
+        for item in spec.reader(source):
+            empty = False
+            yield item
+        if empty:
+            yield Problem(str(source), f"no documents in it (read as {spec.name}): nothing to import")
 
 
 def import_files(
@@ -181,7 +213,7 @@ def import_files(
         if path.exists() and path.resolve() == project.path.resolve():
             raise InputError(str(path), "is this project's own file; import other files into it")
     project.check()
-    report = ImportReport()
+    report = ImportReport(language=project.language)
     started = time.perf_counter()
     total = None
     if progress is not None:
@@ -200,34 +232,40 @@ def import_files(
     records = read_sources(resolved)
     written: set[tuple[int, str]] = set()  # (document, owner) sets this import wrote
     with project.bulk(), project.transaction("importing"):
-        while True:
-            chunk = list(islice(records, CHUNK))
-            if not chunk:
-                break
+        for chunk in _chunks(records):
             good: list[Record] = []
             for item in chunk:
-                if isinstance(item, Problem):
-                    _reject(report, item, skip_invalid)
+                unencodable = None if isinstance(item, Problem) else unencodable_text(item)
+                if isinstance(item, Problem) or unencodable:
+                    _reject(report, Problem(item.source, unencodable) if unencodable else item, skip_invalid)
                 else:
                     good.append(item)
             report.records += len(chunk)
             hashes = {id(r): text_hash(r.text) for r in good}
             known = {id(r): project.document_id(hashes[id(r)]) for r in good}
-            to_analyze = [r for r in good if known[id(r)] is None]
+            # a file's own tokens make tokenizing useless unless a model suggests spans
+            to_analyze = [r for r in good if known[id(r)] is None and (model_owner or r.tokens is None)]
             analyzed = analyze(
                 nlp, (r.text for r in to_analyze), origin=origin, relation_types=project.scheme.relations
             )
             analyses = dict(zip(map(id, to_analyze), analyzed))
             for record in good:
                 analysis = analyses.get(id(record))
-                if known[id(record)] is not None:
+                stored = known[id(record)] is not None
+                if stored:
                     # text never changes, and neither do the tokens stored with it
                     tokens = list(project.document(known[id(record)]).tokens)
                 else:
-                    assert analysis is not None
-                    tokens = record.tokens if record.tokens is not None else analysis.tokens
-                    if record.split_tokens_at_spans:
-                        tokens = split_tokens(tokens, span_boundaries(record))
+                    tokens = record.tokens if record.tokens is not None else analysis.tokens  # type: ignore[union-attr]
+                    better = None if record.tokens is not None else unsegmented_language(record.text, project.language)
+                    if better:
+                        report.unsegmented[better] = report.unsegmented.get(better, 0) + 1
+                try:
+                    tokens, counts = align(record.text, tokens, record.sets, tokens_fixed=stored)
+                except AlignmentError as exc:
+                    _reject(report, Problem(record.source, str(exc)), skip_invalid)
+                    continue
+                report.alignment.add(counts)
                 _fold_bidirectional(record, state.scheme)
                 problem = _check(record, tokens, state, annotator)
                 if problem:
@@ -261,30 +299,19 @@ def import_files(
     return report
 
 
-def span_boundaries(record: Record) -> set[int]:
-    """Every offset where a span piece of the record begins or ends."""
-    return {offset for data in record.sets for span in data.spans for piece in span.pieces() for offset in piece}
-
-
-def split_tokens(tokens: list[Token], offsets: Iterable[int]) -> list[Token]:
-    """``tokens`` with each token cut at the offsets that fall strictly inside it.
-
-    The first pieces of a cut token are followed by no whitespace; the last
-    keeps the token's own ``ws``. Offsets on a boundary or between tokens
-    change nothing, so a span starting in whitespace still fails the boundary
-    check.
-    """
-    cuts = sorted(set(offsets))
-    out: list[Token] = []
-    for tok in tokens:
-        first = bisect_right(cuts, tok.start)
-        last = bisect_left(cuts, tok.end)
-        start = tok.start
-        for cut in cuts[first:last]:
-            out.append(Token(start, cut, False))
-            start = cut
-        out.append(tok if start == tok.start else Token(start, tok.end, tok.ws))
-    return out
+def _chunks(records: Iterator[Record | Problem]) -> Iterator[list[Record | Problem]]:
+    """Records in chunks of at most ``CHUNK`` records or ``CHUNK_CHARS`` characters
+    of text, so a file of huge documents is held a few at a time."""
+    chunk: list[Record | Problem] = []
+    chars = 0
+    for item in records:
+        chunk.append(item)
+        chars += len(item.text) if isinstance(item, Record) else 0
+        if len(chunk) >= CHUNK or chars >= CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
 
 
 def _fold_bidirectional(record: Record, scheme: Scheme) -> None:
@@ -330,7 +357,11 @@ class _SchemeState:
         if not labels and not rels:
             return
         if self.add_labels:
-            self.scheme = self.scheme.with_labels(sorted(labels)).with_relations(sorted(rels))
+            try:
+                self.scheme = self.scheme.with_labels(sorted(labels)).with_relations(sorted(rels))
+            except SchemeError as exc:
+                names = ", ".join(repr(n) for n in sorted(labels | rels))
+                raise InputError(source, f"cannot add {names} to the scheme: {exc.message}") from None
             return
         if not self.unknown:
             self.first_unknown_at = source

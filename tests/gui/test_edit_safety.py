@@ -76,3 +76,31 @@ def test_a_full_disk_refuses_the_edit_keeps_the_undo_stack_and_says_so(qtbot, wi
     project.db.execute("PRAGMA max_page_count = 1073741823")
     key(qtbot, window, Qt.Key_Z, CTRL)  # undoes the last edit that was saved, if any: nothing here
     assert read_set(project_path) == before
+
+
+def test_a_failed_export_is_reported_once_and_keeps_earlier_output(qtbot, window, tmp_path, monkeypatch):
+    import errno
+    from dataclasses import replace
+
+    from annotator.core.errors import ExportError
+    from annotator.formats import registry
+    from annotator.gui.file_dialogs import ExportChoice
+
+    out = tmp_path / "out.jsonl"
+    out.write_text("earlier\n", encoding="utf-8")
+    jsonl = registry.get("jsonl")
+
+    def full_disk(items, target, *, scheme):
+        target.write_text("half", encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(registry, "get", lambda name: replace(jsonl, writer=full_disk))
+    with qtbot.waitSignal(window.file_ops.finished, timeout=60000) as blocker:
+        window.file_ops.export(ExportChoice(out, "jsonl", None, "all"))
+    assert isinstance(blocker.args[2], ExportError)
+    assert window.reporter.last_message == (
+        f"export failed: cannot write {out}: the disk is full; nothing was exported, and any earlier out.jsonl is as it was"
+    )
+    assert window.reporter.last_dialog.text() == window.reporter.last_message
+    assert out.read_text(encoding="utf-8") == "earlier\n"
+    assert window.file_ops.idle() and window.session.document.id == 1
