@@ -119,3 +119,30 @@ def test_a_failing_task_hands_its_error_back(qtbot):
     with qtbot.waitSignal(task.finished, timeout=10000) as blocker:
         task.start()
     assert blocker.args[0] is None and str(blocker.args[1]) == "bad input"
+
+
+def test_cancelling_an_import_reports_it_and_leaves_the_window_usable(qtbot, window, monkeypatch, tmp_path):
+    from annotator.gui import file_ops
+
+    started, release = threading.Event(), threading.Event()
+
+    def slow_import(project, sources, *, preannotate, progress):
+        started.set()
+        release.wait(10)
+        progress(1, 1)
+        raise AssertionError("not reached: the import was cancelled")
+
+    monkeypatch.setattr(file_ops, "import_files", slow_import)
+    with qtbot.waitSignal(window.file_ops.finished, timeout=10000) as blocker:
+        window.file_ops.import_files([tmp_path])
+        assert started.wait(10)
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QPushButton
+
+        dialog = window.file_ops.running.dialog
+        dialog.show()  # it shows itself after 300 ms; a test does not wait for that
+        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+        release.set()
+    assert isinstance(blocker.args[2], CancelledError)
+    assert window.reporter.last_message == "import cancelled; nothing of this operation was saved"
+    assert window.file_ops.idle() and window.session.document.id == 1
