@@ -28,9 +28,9 @@ Reading (a folder, searched recursively, or one ``.ann``/``.txt`` file):
 
 Offsets are Python string indices into the UTF-8 text, as brat counts them; a
 byte-order mark at the start of the text counts as one character in the
-offsets and is removed from the text. brat has no tokens, so records ask the
-importer to split the project's tokens where a span begins or ends inside one
-(``Record.split_tokens_at_spans``). A line that cannot be read makes the whole
+offsets and is removed from the text. brat has no tokens: the importer's
+alignment step (``core.alignment``) fits the spans to the project's tokens.
+A line that cannot be read makes the whole
 document a Problem naming the ``.ann`` file and line.
 
 A ``.txt`` without an ``.ann`` is a document without annotations.
@@ -105,7 +105,7 @@ def read_pair(txt: Path | None, ann: Path | None, name: str, *, roles: Roles | N
     text = text[shift:]
     if not text.strip():
         return Problem(str(txt), "empty text")
-    record = Record(text=text, source=str(ann or txt), meta={"filename": f"{name}.txt"}, split_tokens_at_spans=True)
+    record = Record(text=text, source=str(ann or txt), meta={"filename": f"{name}.txt"})
     if ann is not None:
         try:
             record.sets.append(parse_ann(ann, text, shift=shift, roles=roles))
@@ -303,5 +303,6 @@ register(
         sniff=sniff,
         read_scheme=read_scheme,
         writes_folder=True,
+        whole_folder=True,
     )
 )

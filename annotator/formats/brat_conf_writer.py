@@ -74,7 +74,20 @@ def extended_conf(conf: Conf, scheme: Scheme | None, used: Used) -> str:
     for name, (targets, values) in sorted(used.attributes.items()):
         if name not in attributes:
             added["attributes"].append(_attribute_line(name, targets, values))
-    return _insert(conf, added)
+    return _insert(conf, added, _new_roles(conf, used))
+
+
+def _new_roles(conf: Conf, used: Used) -> dict[int, list[str]]:
+    """``{line: ["Role*:Types", ...]}``: roles the export gives an event type
+    of the conf that its definition lacks, to add to that line."""
+    out: dict[int, list[str]] = {}
+    for event in conf.sections["events"]:
+        declared = {a.role for a in event.arguments}
+        for name in sorted(used.roles - declared):
+            heads, children = used.relations[name]
+            if event.name in heads:
+                out.setdefault(event.line, []).append(f"{name}{'?' if name[-1].isdigit() else '*'}:{_types(sorted(children))}")
+    return out
 
 
 def _role_args(trigger: str, scheme: Scheme | None, used: Used, *, exclude: set[str]) -> list[str]:
@@ -89,8 +102,11 @@ def _role_args(trigger: str, scheme: Scheme | None, used: Used, *, exclude: set[
     return [f"{name}{_count(scheme.relation(name) if scheme else None, name)}:{_types(child)}" for name, child in roles.items()]
 
 
-def _insert(conf: Conf, added: dict[str, list[str]]) -> str:
+def _insert(conf: Conf, added: dict[str, list[str]], roles: dict[int, list[str]]) -> str:
     lines = conf.text.split("\n")
+    for number, args in roles.items():
+        line = lines[number - 1].rstrip()
+        lines[number - 1] = line + (", " if ":" in line else "\t") + ", ".join(args)
     tail: list[str] = []
     for section, new in sorted(added.items(), key=lambda item: -conf.ends.get(item[0], 0)):
         if not new:

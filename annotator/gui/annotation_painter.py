@@ -20,6 +20,9 @@ from .view_state import ViewState
 _CORNER = 4.0
 _ARROW = 4.0
 _HIT_SLOP = 3.5
+# Rendered tags and arc labels, shared by every view (the labeling and review
+# windows, and each document opened): the same few labels recur everywhere.
+_CHIPS: dict[tuple, QPixmap] = {}
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,6 @@ class AnnotationPainter:
     def __init__(self, state: ViewState, metrics: Metrics) -> None:
         self.state = state
         self._metrics = metrics
-        self._chips: dict[tuple, QPixmap] = {}
         self.hover_relation: int | None = None
 
     @property
@@ -46,7 +48,6 @@ class AnnotationPainter:
     @metrics.setter
     def metrics(self, metrics: Metrics) -> None:
         self._metrics = metrics
-        self._chips.clear()
 
     # -- painting -----------------------------------------------------------
     def fill_of(self, span: Span, emphasised: set[int]) -> tuple[QColor, bool]:
@@ -188,13 +189,13 @@ class AnnotationPainter:
         """A rounded box with centred text, rendered once and kept as a pixmap."""
         dpr = painter.device().devicePixelRatioF()
         key = (
-            text, font.weight(), fill.rgba(), border.rgba() if border else 0, text_color.rgba(),
+            text, font.key(), fill.rgba(), border.rgba() if border else 0, text_color.rgba(),
             dashed, rect.width(), rect.height(), dpr,
         )
-        pixmap = self._chips.get(key)
+        pixmap = _CHIPS.get(key)
         if pixmap is None:
-            if len(self._chips) > 4000:
-                self._chips.clear()
+            if len(_CHIPS) > 4000:
+                _CHIPS.clear()
             pixmap = QPixmap(math.ceil(rect.width() * dpr), math.ceil(rect.height() * dpr))
             pixmap.setDevicePixelRatio(dpr)
             pixmap.fill(Qt.GlobalColor.transparent)
@@ -214,7 +215,7 @@ class AnnotationPainter:
             chip.setPen(text_color)
             chip.drawText(QRectF(0, 0, rect.width(), rect.height()), Qt.AlignmentFlag.AlignCenter, text)
             chip.end()
-            self._chips[key] = pixmap
+            _CHIPS[key] = pixmap
         painter.drawPixmap(rect.topLeft(), pixmap)
 
     def _paint_arcs(self, painter: QPainter, lp: LinePlan) -> None:
@@ -252,6 +253,18 @@ class AnnotationPainter:
             label_bg.setAlphaF(0.92)
             font = m.tag_font if selected else m.arc_font
             self._chip(painter, arc.label_rect, arc.text, font, label_bg, None, color, False)
+
+    def paint_link(self, painter: QPainter, line: QLineF) -> None:
+        """The dashed line from a pending relation's head to the mouse."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        pen = QPen(ACCENT, 1.6)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawLine(line)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(ACCENT)
+        painter.drawEllipse(line.p1(), 3.0, 3.0)
+        painter.drawEllipse(line.p2(), 3.0, 3.0)
 
     # -- hit testing --------------------------------------------------------
     def hit(self, plan: BlockPlan, origin: QPointF, point: QPointF) -> Hit | None:

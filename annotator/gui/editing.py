@@ -42,7 +42,7 @@ class EditController(QObject):
         self.span_id: int | None = None
         self.relation_id: int | None = None
         self.pending: tuple[int, int] | None = None
-        self.relation_head: int | None = None
+        self._relation_head: int | None = None
         self.relation_target: int | None = None
         self.relation_menu: QMenu | None = None
         view.selectionMade.connect(self.on_text_selected)
@@ -53,6 +53,17 @@ class EditController(QObject):
         session.changed.connect(self._on_changed)
 
     # -- state ---------------------------------------------------------------
+    @property
+    def relation_head(self) -> int | None:
+        """The head span of the relation being drawn (the view draws a line
+        from it to the mouse), or None."""
+        return self._relation_head
+
+    @relation_head.setter
+    def relation_head(self, span_id: int | None) -> None:
+        self._relation_head = span_id
+        self.view.set_link_source(span_id)
+
     @property
     def scheme(self) -> Scheme:
         return self.session.project.scheme

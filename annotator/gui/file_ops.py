@@ -112,6 +112,8 @@ class FileOps(QObject):
             self.window.queue.model.reload()
             self.window.status.set_progress(*self.window.progress.recount())
             self.window.reporter.info(f"imported: {result.summary()}")
+            if result.warnings():
+                self.window.reporter.dialog("\n".join(result.warnings()), "Import: what was left out")
             if self.window.session.document is None:
                 self.window.start()
             else:

@@ -108,7 +108,6 @@ class StatusBar(QStatusBar):
         self.addPermanentWidget(self.time)
         self.addPermanentWidget(self.annotator)
         self.addPermanentWidget(self.progress)
-        self.set_saved(True)
 
     def set_saved(self, saved: bool) -> None:
         """Every edit is written at once: "Saved" after it, "Not saved" when one was refused."""
@@ -117,7 +116,7 @@ class StatusBar(QStatusBar):
 
     def set_time(self, seconds: float | None) -> None:
         """Show the time spent on the open document (None: no document)."""
-        self.time.setText("" if seconds is None else f"⏱ {clock(seconds)}")
+        self.time.setText("" if seconds is None else f"{clock(seconds)} on this document")
 
     def set_annotator(self, name: str) -> None:
         self.annotator.setText(f"Annotator: {name}")

@@ -153,7 +153,7 @@ def test_spanish_corpus_counts_and_non_ascii_offsets(corpora):
     spans = [s for r in records.values() for s in r.sets[0].spans]
     assert len(spans) == 540
     assert Counter(s.label for s in spans) == {"ORG": 200, "PER": 178, "LOC": 100, "MISC": 62}
-    assert all(r.tokens is None and r.split_tokens_at_spans for r in records.values())
+    assert all(r.tokens is None for r in records.values())
     doc = records["esp.train-doc-100.txt"]
     first = doc.sets[0].spans[0]
     assert (first.start, first.end, first.label, doc.text[first.start : first.end]) == (4, 17, "PER", "Viruca Atanes")
@@ -364,16 +364,17 @@ def test_detects_folders_and_ann_files(corpora):
     assert len(record.sets[0].spans) == 26
 
 
-def test_span_starting_in_whitespace_is_still_an_error(tmp_path, make_project):
+def test_span_starting_in_whitespace_is_trimmed_and_counted(tmp_path, make_project):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "a.txt").write_text("Google YouTube merged.", encoding="utf-8")
     (folder / "a.ann").write_text("T1\tORG 6 14\t YouTube\n", encoding="utf-8")
     project = make_project()
-    with pytest.raises(InputError) as info:
-        api.import_files(project, [folder], format="brat", preannotate="none", add_labels=True)
-    assert info.value.source == str(folder / "a.ann")
-    assert "' YouTube' does not start and end on token boundaries" in info.value.reason
+    report = api.import_files(project, [folder], format="brat", preannotate="none", add_labels=True)
+    assert report.alignment.trimmed == 1
+    (doc_id,) = project.document_ids()
+    (span,) = project.annotation_set(doc_id, "import").spans.values()
+    assert (span.start, span.end, span.label) == (7, 14, "ORG")
 
 
 def test_two_sets_of_one_document_get_two_files(corpora, tmp_path):

@@ -258,3 +258,18 @@ def test_without_a_conf_numbered_roles_stay_as_written(tmp_path):
     (tmp_path / "a.ann").write_text("T1\tMeet 2 5\tmet\nT2\tP 0 1\tA\nT3\tP 6 7\tB\nE1\tMeet:T1 Who:T2 Who2:T3\n", encoding="utf-8")
     (record,) = read(tmp_path)
     assert [r.label for r in record.sets[0].relations] == ["Who", "Who2"]
+
+
+def test_a_role_an_event_type_lacks_in_the_conf_is_added_to_its_line(tmp_path):
+    scheme = read_scheme(write_conf(tmp_path / "in", BIO_CONF))
+    text = "P binds E."
+    tokens = (Token(0, 1), Token(2, 7), Token(8, 9, False), Token(9, 10, False))
+    spans = {1: Span(1, 0, 1, "Protein"), 2: Span(2, 2, 7, "Binding"), 3: Span(3, 8, 9, "Entity")}
+    relations = {1: Relation(1, 2, 1, "Theme"), 2: Relation(2, 2, 3, "Cause")}
+    aset = AnnotationSet(1, "ann", "done", spans=spans, relations=relations)
+    brat_writer.write([(Document(1, "h", text, tokens), aset)], tmp_path / "out", scheme=scheme)
+    assert brat_problems(tmp_path / "out") == []
+    written = (tmp_path / "out" / "annotation.conf").read_text(encoding="utf-8")
+    assert written == BIO_CONF.replace(
+        "Binding     Theme+:Protein, Site*:Entity", "Binding     Theme+:Protein, Site*:Entity, Cause*:Entity"
+    )

@@ -309,3 +309,33 @@ def test_scroll_to_span_brings_it_into_view(make_view):
     assert 0 <= rect.top() and rect.bottom() <= view.viewport().height()
     assert view.tag_rect(last) is not None
     assert formats(view, view.document().findBlock(span.start).blockNumber())[0][1:3] == (7, ORG)
+
+
+# -- arcs split over lines, symmetric types ------------------------------------------
+def split_view(make_view, scheme_relations):
+    hon = TEXT.index("Hon Hai")
+    aset = AnnotationSet.build(
+        1, "alice", [Span(1, 0, 7, "ORG"), Span(3, hon, hon + 7, "ORG")], [Relation(1, 1, 3, "partner")]
+    )
+    scheme = Scheme.from_dict({"name": "news", "labels": [{"name": "ORG", "color": ORG}], "relations": scheme_relations})
+    view = make_view(aset=AnnotationSet(1, "alice"), width=420)
+    view.set_document(document(), aset, scheme)
+    view.viewport().repaint()
+    assert view.offset_rect(0).top() < view.offset_rect(hon).top()  # the ends are on different lines
+    return view
+
+
+def test_both_halves_of_a_split_arc_carry_the_label_and_select_it(qtbot, make_view):
+    view = split_view(make_view, [{"name": "partner"}])
+    first, second = view.relation_label_rects(1)
+    assert first.top() < second.top()
+    assert view.arrowheads(1) == 1
+    with qtbot.waitSignal(view.relationClicked, timeout=1000) as blocker:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=second.center().toPoint())
+    assert blocker.args == [1]
+
+
+def test_a_symmetric_relation_has_no_arrowhead(make_view):
+    view = split_view(make_view, [{"name": "partner", "symmetric": True}])
+    assert len(view.relation_label_rects(1)) == 2
+    assert view.arrowheads(1) == 0

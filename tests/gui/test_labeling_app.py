@@ -180,7 +180,7 @@ def test_f1_and_question_mark_open_the_cheat_sheet(qtbot, window):
     assert sheet.isVisible()
     table = sheet.table
     keys = {table.item(r, 1).text() for r in range(table.rowCount())}
-    assert {"1", "2", "3", "4", "5", "A", "Shift+A", "X", "R", "V", "Del, Backspace", "[", "}", "Ctrl+Z"} <= keys
+    assert {"1", "2", "3", "4", "5", "A", "Shift+A", "X", "R", "V", "Del\nBackspace", "[", "}", "Ctrl+Z", "F3", "Shift+F3"} <= keys
     described = {table.item(r, 2).text() for r in range(table.rowCount())}
     assert all((spec.tip or spec.text) in described for spec in SPECS)
 
@@ -229,6 +229,22 @@ def test_import_runs_on_a_worker_and_refreshes_the_queue(qtbot, window, tmp_path
     assert window.queue.model.total == 4
     assert window.reporter.last_message.startswith("imported: 1 records read, 1 documents added")
     assert window.session.document.id == 1  # the open document stays
+
+
+def test_import_shows_the_sets_it_left_out(qtbot, window, tmp_path):
+    text = "Samsung will invest $7 billion in Texas."
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps({"text": text, "spans": [{"start": 0, "end": 7, "label": "ORG"}], "_annotator_id": "kim"}) + "\n", encoding="utf-8")
+    second.write_text(json.dumps({"text": text, "spans": [{"start": 34, "end": 39, "label": "GPE"}], "_annotator_id": "kim"}) + "\n", encoding="utf-8")
+    for source in (first, second):
+        with qtbot.waitSignal(window.file_ops.finished, timeout=60000) as blocker:
+            window.file_ops.import_files([source], preannotate="none")
+        assert blocker.args[2] is None
+    assert window.reporter.last_dialog.text() == (
+        "1 sets differ from the ones already in the project and were not imported "
+        f"(import with --replace-existing to take the file's version): {second}:1"
+    )
+    assert window.reporter.last_dialog.windowTitle() == "Import: what was left out"
 
 
 def test_export_runs_on_a_worker(qtbot, window, tmp_path):

@@ -70,7 +70,13 @@ BAD_RECORDS = [
     (b'{"text": "Foxconn invests."}\n{"text": "caf\xe9"}\n', 2, "not valid UTF-8"),
     ('{"text": "   "}\n', 1, "empty text"),
     ('{"text": "Foxconn invests.", "spans": [{"start": 8, "end": 40, "label": "ORG"}]}\n', 1, "offsets outside the text"),
-    ('{"text": "Foxconn invests.", "spans": [{"start": 0, "end": 4, "label": "ORG"}]}\n', 1, "token boundaries"),
+    (
+        '{"text": "Foxconn invests.", "tokens": [{"start": 0, "end": 7}, {"start": 8, "end": 15}], '
+        '"spans": [{"start": 8, "end": 16, "label": "ORG"}]}\n',
+        1,
+        "span 'ORG' [8, 16): 'invests.' cannot be aligned: an edge falls in text no token covers",
+    ),
+    ('{"text": "Foxconn invests.", "spans": [{"start": 7, "end": 8, "label": "ORG"}]}\n', 1, "span 'ORG' [7, 8): covers only whitespace (' ')"),
     ('{"text": "Foxconn invests.", "spans": [{"start": 0, "end": 7, "label": "COMPANY"}]}\n', 1, "COMPANY"),
     ('{"text": "Foxconn invests.", "answer": "maybe"}\n', 1, "unknown answer"),
 ]
