@@ -75,6 +75,9 @@ class DocView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # A scroll bar that came and went with the length of the text would
+        # change the width, so every line would break anew and move.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         palette = self.palette()
         palette.setColor(QPalette.ColorRole.Base, BASE)
         palette.setColor(QPalette.ColorRole.Text, TEXT)
