@@ -375,10 +375,12 @@ class DocView(QPlainTextEdit):
             return
         clip = QRectF(event.rect())
         visible = []
+        plans = self._layout.plans
         for block, geometry in self._visible_blocks():
             if geometry.bottom() + 16 < clip.top():
                 continue
-            plan = self._layout.plan(block)
+            # _visible_blocks measured the block, which planned it if it had to be
+            plan = plans.get(block.blockNumber()) or self._layout.plan(block)
             if plan is not None:
                 visible.append((plan, geometry.topLeft()))
         # Span fills go under the text, which Qt draws next; tags and arcs over it.
