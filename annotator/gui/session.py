@@ -72,7 +72,7 @@ class DocumentSession(QObject):
         if self.project.set_row(document_id, self.owner) is None:
             source = suggestion_owner(self.project, document_id)
         self.aset = self.project.start_set(document_id, self.owner, copy_from=source)
-        self._seen = self._stamp()
+        self._seen = self.aset.updated_at
         self._rebuild_stack()
         self._timer.start()
         self.opened.emit(document_id)
@@ -104,7 +104,7 @@ class DocumentSession(QObject):
             return
         doc_id = self.document.id
         self.aset = self.project.annotation_set(doc_id, self.owner) or self.project.start_set(doc_id, self.owner)
-        self._seen = self._stamp()
+        self._seen = self.aset.updated_at
         self._rebuild_stack()
         self.changed.emit()
 
@@ -126,7 +126,7 @@ class DocumentSession(QObject):
         window or process changed the set since this window read it.
         """
         assert self.document is not None
-        with self.project.transaction():
+        with self.project.transaction("saving the edit"):
             row = self.project.set_row(self.document.id, self.owner)
             stamp = row[2] if row else None
             if stamp != self._seen:
@@ -136,8 +136,12 @@ class DocumentSession(QObject):
                     "reloaded it from the file, your last edit was not saved"
                 )
             applied = self.project.apply(self.document.id, self.owner, edit, who=self.who, action=action)
-        self.aset = self.project.annotation_set(self.document.id, self.owner)
-        self._seen = self._stamp()
+            # read back before the commit: no other window can write in between,
+            # so the set and its stamp are one state of the file
+            aset = self.project.annotation_set(self.document.id, self.owner)
+        assert aset is not None
+        self.aset = aset
+        self._seen = aset.updated_at
         self.changed.emit()
         return applied
 
@@ -149,11 +153,6 @@ class DocumentSession(QObject):
         QTimer.singleShot(0, self.reload)
 
     # -- internals -----------------------------------------------------------
-    def _stamp(self) -> str | None:
-        assert self.document is not None
-        row = self.project.set_row(self.document.id, self.owner)
-        return row[2] if row else None
-
     def _rebuild_stack(self) -> None:
         assert self.document is not None
         done, undone = self.project.history(self.document.id, self.owner)
