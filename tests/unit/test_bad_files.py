@@ -5,8 +5,13 @@ and any earlier output are left as they were."""
 from __future__ import annotations
 
 import errno
+import json
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -131,32 +136,83 @@ def test_sqlite_read_only_and_cannot_open_failures_are_named(tmp_path):
     assert isinstance(error, ProjectReadOnlyError) and "Make that folder writable" in error.message
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files anyway")
-def test_a_read_only_project_file_refuses_edits_with_a_message(make_project):
-    project = with_documents(make_project, 1)
-    path = project.path
-    project.close()
+# These run the check in a child process that cannot write the file or folder.
+# Root writes read-only files anyway, so under root (CI) the child imports
+# annotator, then drops to nobody before it opens the project: SQLite then
+# meets the real EACCES. The project lives in a folder made in the system
+# temporary folder, which nobody can traverse (pytest's own is root-only).
+NOBODY = 65534
+READ_ONLY_CHILD = """
+import importlib.metadata, json, os, sys  # imported before dropping: the code tree may be root-only
+from annotator.core.errors import ProjectError
+from annotator.store.project import Project
+if os.geteuid() == 0:
+    os.setgroups([])
+    os.setgid(NOBODY)
+    os.setuid(NOBODY)
+try:
+    with Project.open(sys.argv[1]) as opened, opened.transaction():
+        opened._set_info("x", "y")
+except ProjectError as exc:
+    print(json.dumps([type(exc).__name__, exc.message]))
+else:
+    print(json.dumps(["saved", os.geteuid()]))
+""".replace("NOBODY", str(NOBODY))
+
+
+@pytest.fixture
+def unwritable_place():
+    """A folder the child process can reach; owned by the child's user."""
+    folder = Path(tempfile.mkdtemp(prefix="annotator-ro-"))
+    folder.chmod(0o755)
+    as_root = os.geteuid() == 0
+    yield folder, as_root
+    folder.chmod(0o755)
+    shutil.rmtree(folder)
+
+
+def project_for_child(folder: Path, as_root: bool) -> Path:
+    path = folder / "p.annotator"
+    with Project.create(path) as project, project.transaction():
+        project._set_info("x", "before")
+    if as_root:
+        for owned in (folder, path):
+            os.chown(owned, NOBODY, NOBODY)
+    return path
+
+
+def in_child(path: Path) -> list:
+    done = subprocess.run([sys.executable, "-c", READ_ONLY_CHILD, str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_read_only_project_file_refuses_edits_with_a_message(unwritable_place):
+    folder, as_root = unwritable_place
+    path = project_for_child(folder, as_root)
     path.chmod(0o444)
-    try:
-        with pytest.raises(ProjectReadOnlyError):
-            with Project.open(path) as opened, opened.transaction():
-                opened._set_info("x", "y")
-    finally:
-        path.chmod(0o644)
+    assert in_child(path) == [
+        "ProjectReadOnlyError",
+        f"{path} is read-only (the file, or the folder holding it, cannot be written), so saving the change failed "
+        "and nothing was changed. Make both writable (chmod u+w), or copy the project to a folder you can write to",
+    ]
+    path.chmod(0o644)
+    with Project.open(path) as project:
+        assert project._info("x") == "before"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only folders anyway")
-def test_a_project_in_a_read_only_folder_is_not_called_busy(make_project):
-    project = with_documents(make_project, 1)
-    path = project.path
-    project.close()
-    path.parent.chmod(0o555)
-    try:
-        with pytest.raises(ProjectReadOnlyError):
-            with Project.open(path) as opened, opened.transaction():
-                opened._set_info("x", "y")
-    finally:
-        path.parent.chmod(0o755)
+def test_a_project_in_a_read_only_folder_is_not_called_busy(unwritable_place):
+    folder, as_root = unwritable_place
+    path = project_for_child(folder, as_root)
+    folder.chmod(0o555)
+    assert in_child(path) == [
+        "ProjectReadOnlyError",
+        f"{path} is read-only (the file, or the folder holding it, cannot be written), so opening it failed "
+        "and nothing was changed. Make both writable (chmod u+w), or copy the project to a folder you can write to",
+    ]
+    folder.chmod(0o755)
+    with Project.open(path) as project:
+        assert project._info("x") == "before"
 
 
 # -- interrupted init ------------------------------------------------------------
