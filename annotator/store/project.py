@@ -524,7 +524,7 @@ class Project:
 
     def add_time(self, document_id: int, owner: str, seconds: float) -> None:
         """Add time spent on a set (the labeling window reports it)."""
-        with self.transaction():
+        with self.transaction("saving the time spent"):
             set_id = self._set_id(document_id, owner, create=True)
             self.db.execute("UPDATE annotation_sets SET seconds = seconds + ? WHERE id = ?", [seconds, set_id])
 
