@@ -45,11 +45,11 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("relation_type", "Change relation type…", ("T",), "Spans and relations",
                "Choose another allowed type for the selected relation"),
     # suggestions
-    ActionSpec("accept", "Accept suggestion", ("A",), "Suggestions", "Confirm the selected suggestion, go to the next"),
-    ActionSpec("accept_all", "Accept all suggestions", ("Shift+A",), "Suggestions", "Confirm every remaining suggestion",
+    ActionSpec("accept", "Accept suggestion", ("A",), "Suggestions", "Confirm the selected suggested span or relation, go to the next"),
+    ActionSpec("accept_all", "Accept all suggestions", ("Shift+A",), "Suggestions", "Confirm every remaining suggested span and relation",
                "Accept all"),
-    ActionSpec("reject", "Reject suggestion", ("X",), "Suggestions", "Delete the selected suggestion, go to the next"),
-    ActionSpec("reject_all", "Reject all suggestions", ("Shift+X",), "Suggestions", "Delete every remaining suggestion",
+    ActionSpec("reject", "Reject suggestion", ("X",), "Suggestions", "Delete the selected suggested span or relation, go to the next"),
+    ActionSpec("reject_all", "Reject all suggestions", ("Shift+X",), "Suggestions", "Delete every remaining suggested span and relation",
                "Reject all"),
     # history
     ActionSpec("undo", "Undo", ("Ctrl+Z",), "History", "Undo the last edit (also after a restart)", "Undo"),

@@ -38,6 +38,7 @@ from ..core.scheme import Scheme
 from .annotation_painter import AnnotationPainter, Hit
 from .annotation_style import BASE, SELECTION, TEXT, Metrics
 from .doc_layout import AnnotatedLayout, BlockPlanner
+from . import span_ops
 from .span_highlighter import SpanHighlighter
 from .view_state import ViewState
 
@@ -444,11 +445,9 @@ class DocView(QPlainTextEdit):
                 return ""
             return (
                 f"{rel.label}: {document.text[head.start:head.end]!r} \u2192 "
-                f"{document.text[child.start:child.end]!r}"
+                f"{document.text[child.start:child.end]!r} \u00b7 {span_ops.origin_text(rel)}"
             )
         span = index.span(hit.id)
         if span is None:
             return ""
-        origin = "suggestion" if span.is_suggestion else span.origin
-        score = f" {span.score:.2f}" if span.score is not None else ""
-        return f"{span.label} \u00b7 {origin}{score}"
+        return f"{span.label} \u00b7 {span_ops.origin_text(span)}"

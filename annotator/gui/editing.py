@@ -254,30 +254,42 @@ class EditController(QObject):
 
     # -- suggestions ---------------------------------------------------------------
     def accept(self) -> None:
-        """Confirm the selected suggestion and select the next one."""
+        """Confirm the selected suggested span or relation and select the next suggestion."""
         self._judge(edits.accept_suggestions, "accepted")
 
     def reject(self) -> None:
-        """Delete the selected suggestion (with its relations) and select the next one."""
+        """Delete the selected suggested span (with its relations) or relation
+        and select the next suggestion."""
         self._judge(edits.reject_suggestions, "rejected")
 
     def _judge(self, factory: Callable, verb: str) -> None:
         aset = self.session.aset
         if aset is None:
             return
-        span = self.span
+        span, rel = self.span, self.relation
+        if rel is not None and rel.is_suggestion:
+            if self.session.push(factory(aset, relation_ids=[rel.id])) is not None:
+                self._select_suggestion(span_ops.next_suggested_relation(self.session.aset, rel.id))
+                self.message.emit(f"{verb} {rel.label} relation")
+            return
         if span is None or not span.is_suggestion:
-            following = span_ops.next_suggestion(aset, span)
+            after = span if span is not None or rel is None else aset.spans.get(rel.head)
+            following = span_ops.next_suggestion(aset, after)
             if following is None:
                 self.message.emit("no suggestions left")
             else:
-                self.select_span(following)
+                self._select_suggestion(following)
                 self.message.emit("this is the next suggestion: A accepts, X rejects")
             return
         if self.session.push(factory(aset, [span.id])) is not None:
-            following = span_ops.next_suggestion(self.session.aset, span)
-            self.select_span(following)
+            self._select_suggestion(span_ops.next_suggestion(self.session.aset, span))
             self.message.emit(f"{verb} {span.label} “{self._quote(span)}”")
+
+    def _select_suggestion(self, item: tuple[str, int] | None) -> None:
+        if item is not None and item[0] == "relation":
+            self.select_relation(item[1])
+        else:
+            self.select_span(item[1] if item is not None else None)
 
     def accept_all(self) -> None:
         self._judge_all(edits.accept_suggestions, "accepted")
@@ -289,13 +301,13 @@ class EditController(QObject):
         aset = self.session.aset
         if aset is None:
             return
-        batch = factory(aset)
-        if not batch.edits:
+        spans = sum(1 for s in aset.spans.values() if s.is_suggestion)
+        rels = sum(1 for r in aset.relations.values() if r.is_suggestion)
+        if not spans and not rels:
             self.message.emit("no suggestions left")
             return
-        if self.session.push(batch) is not None:
-            count = len(batch.edits)
-            self.message.emit(f"{verb} {count} suggestion{'' if count == 1 else 's'}")
+        if self.session.push(factory(aset)) is not None:
+            self.message.emit(f"{verb} {span_ops.count_text(spans, 'span')} and {span_ops.count_text(rels, 'relation')}")
 
     # -- relations ---------------------------------------------------------------
     def start_relation(self) -> None:
