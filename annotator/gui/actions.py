@@ -13,6 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QSizePolicy, QToolBar, QWidget
 
+from .plain_text import tooltip
+
 
 @dataclass(frozen=True)
 class ActionSpec:
@@ -86,7 +88,7 @@ def configure(action: QAction, spec: ActionSpec) -> QAction:
     if spec.short:
         action.setIconText(spec.short)
     if spec.tip:
-        action.setToolTip(f"{spec.tip} ({', '.join(spec.shortcuts)})" if spec.shortcuts else spec.tip)
+        action.setToolTip(tooltip(f"{spec.tip} ({', '.join(spec.shortcuts)})" if spec.shortcuts else spec.tip))
         action.setStatusTip(spec.tip)
     return action
 

@@ -14,7 +14,6 @@ Signals
 """
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
@@ -39,6 +38,7 @@ from .annotation_painter import AnnotationPainter, Hit
 from .annotation_style import BASE, SELECTION, TEXT, Metrics
 from .doc_layout import AnnotatedLayout, BlockPlanner
 from . import span_ops
+from .plain_text import tooltip
 from .span_highlighter import SpanHighlighter
 from .view_state import ViewState
 
@@ -423,9 +423,7 @@ class DocView(QPlainTextEdit):
             hit = self._hit(QPointF(event.pos()))
             text = self._tooltip(hit)
             if text:
-                # Always rich text, escaped, so markup in the document shows literally.
-                rich = f"<p style='white-space:pre'>{html.escape(text)}</p>"
-                QToolTip.showText(event.globalPos(), rich, self.viewport())
+                QToolTip.showText(event.globalPos(), tooltip(text, wrap=False), self.viewport())
             else:
                 QToolTip.hideText()
                 event.ignore()

@@ -18,6 +18,7 @@ from ..core import edits
 from ..core.model import Relation, Span
 from ..core.scheme import RelationType, Scheme
 from . import span_ops
+from .plain_text import action_text
 from .doc_view import DocView
 from .session import DocumentSession
 
@@ -427,10 +428,10 @@ class EditController(QObject):
             self.relation_menu.close()
         menu = QMenu(self.view)
         menu.setObjectName("relation_menu")
-        header = menu.addAction(title)
+        header = menu.addAction(action_text(title))
         header.setEnabled(False)
         for i, kind in enumerate(types[: len(DIGITS)]):
-            action = menu.addAction(f"&{DIGITS[i]}  {kind.name}")
+            action = menu.addAction(f"&{DIGITS[i]}  {action_text(kind.name)}")
             action.setObjectName(f"relation_type_{kind.name}")
             action.triggered.connect(partial(choose, kind.name))
         menu.aboutToHide.connect(partial(self._menu_closed, menu))

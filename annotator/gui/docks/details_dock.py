@@ -2,22 +2,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QFormLayout, QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from ...core.model import AnnotationSet, Document, Relation, Span
 from ...core.scheme import Scheme
 from .. import span_ops
+from ..plain_text import plain_label
 from .palette_dock import text_color
-
-
-def plain_label(text: str = "", name: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 def key_hints(*items: str) -> str:
@@ -64,9 +55,7 @@ class DetailsDock(QDockWidget):
             self.form.removeRow(0)
 
     def _row(self, name: str, value: str) -> None:
-        key = plain_label(name, "field")
-        key.setWordWrap(False)
-        key.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+        key = plain_label(name, "field", wrap=False, selectable=False)
         self.form.addRow(key, plain_label(value, f"detail_{name.lower()}"))
 
     def _set_chip(self, text: str, color: str | None) -> None:
