@@ -310,15 +310,15 @@ class ReviewWindow(QMainWindow):
         """Digit ``k``: take the ``k``-th annotator's version of the current
         conflict (0: none of it), then move to the next conflict."""
         review, cluster, gold = self.review, self.cluster, self.session.aset
+        name = self.annotators[k - 1] if 0 < k <= len(self.annotators) else None
+        if review is not None and name in review.unfinished:
+            self.reporter.info(f"{name} has not finished this document ({review.unfinished[name].replace('_', ' ')}): not compared")
+            return
         if review is None or cluster is None or gold is None:
             self.reporter.info("no conflict selected (N goes to the next one)")
             return
-        name = self.annotators[k - 1] if 0 < k <= len(self.annotators) else None
         if k and name is None:
             self.reporter.info(f"there is no annotator {k}")
-            return
-        if name is not None and name in review.unfinished:
-            self.reporter.info(f"{name} has not finished this document ({review.unfinished[name].replace('_', ' ')}): not compared")
             return
         if name is not None and name not in review.annotators:
             self.reporter.info(f"{name} has no set for this document")
