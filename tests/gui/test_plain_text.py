@@ -12,11 +12,12 @@ from PySide6.QtGui import Qt as GuiQt
 from PySide6.QtWidgets import QApplication, QLabel, QTableWidget, QToolTip
 
 from annotator.core.errors import AnnotatorError
-from annotator.core.model import Relation, Span, Token, text_hash
+from annotator.core.model import Relation, Span, text_hash
 from annotator.core.scheme import Scheme
 from annotator.store.project import Project
 
-from .labeling import point_in
+from .labeling import make_window, point_in, settings  # noqa: F401 (fixtures)
+from .test_review import tokens
 
 pytestmark = pytest.mark.gui
 
@@ -40,14 +41,6 @@ SCHEME = {
     ],
     "guidelines": f"{IMG}\n{AMP}",
 }
-
-
-def tokens(text: str) -> list[Token]:
-    out, pos = [], 0
-    for word in text.split(" "):
-        out.append(Token(pos, pos + len(word)))
-        pos += len(word) + 1
-    return out
 
 
 def rendered(rich: str) -> str:
@@ -78,19 +71,8 @@ def path(tmp_path):
 
 
 @pytest.fixture
-def labeling(qtbot, tmp_path, path):
-    from annotator.gui.app import apply_style
-    from annotator.gui.main_window import MainWindow
-
-    apply_style(QApplication.instance())
-    window = MainWindow(Project.open(path), NAME, settings=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    with qtbot.waitActive(window):
-        window.show()
-        window.activateWindow()
-    window.start()
-    window.doc_view.setFocus()
-    return window
+def labeling(make_window, path):
+    return make_window(path, NAME)
 
 
 def assert_plain(label: QLabel, text: str) -> None:
