@@ -82,7 +82,7 @@ def test_the_agreement_panel_shows_the_cli_figures(qtbot, make_window, project_p
     assert cli_lines[1] == "Span F1 0.769 exact, 0.923 overlap; token kappa 0.667 on annotated tokens, 0.817 on all tokens"
     labels = window.agreement.labels
     assert [labels.horizontalHeaderItem(c).text() for c in range(labels.columnCount())] == [
-        "Label", "F1", "Overlap", "κ ann.", "κ all",
+        "Label", "F1", "κ ann.", "κ all",
     ]
     window.close()
 

@@ -24,16 +24,17 @@ from ..plain_text import plain_label, tooltip
 from ..workers import Worker
 from .bar_chart import BarChart
 
-LABEL_COLUMNS = ("Label", "F1", "Overlap", "κ ann.", "κ all")
-PAIR_COLUMNS = ("Pair", "F1", "Overlap", "κ ann.", "κ all", "Rel. F1")
+# overlap F1 is in the summary line (and per label and pair in ``annotator agreement``);
+# the tables keep to what fits a side panel without cutting a name
+LABEL_COLUMNS = ("Label", "F1", "κ ann.", "κ all")
+PAIR_COLUMNS = ("Pair", "F1", "κ ann.", "κ all", "Rel.")
 COLUMN_TIPS = {
     "F1": "Span F1, exact: same start, end and label (pooled over pairs on the label tab)",
-    "Overlap": "Span F1, overlap: same label and overlapping text",
     "κ ann.": "Cohen's kappa on token labels, only tokens someone labelled (INCEpTION/DKPro convention; "
               "mean over pairs on the label tab)",
     "κ all": "Cohen's kappa on token labels, every token: two unlabelled tokens count as agreement "
              "(mean over pairs on the label tab)",
-    "Rel. F1": "Relation F1: same type, head span and child span",
+    "Rel.": "Relation F1: same type, head span and child span",
 }
 
 
@@ -41,23 +42,22 @@ def _fmt(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
-def label_rows(report: AgreementReport) -> list[tuple[str, float | None, float | None, float | None, float | None]]:
-    """``(label, exact F1, overlap F1, kappa on annotated tokens, kappa on
-    all tokens)`` per label, F1 pooled and kappa averaged over pairs."""
-    exact, overlap = report.pooled_exact().per_label, report.pooled_overlap().per_label
+def label_rows(report: AgreementReport) -> list[tuple[str, float | None, float | None, float | None]]:
+    """``(label, exact F1, kappa on annotated tokens, kappa on all tokens)``
+    per label, F1 pooled and kappa averaged over pairs."""
+    exact = report.pooled_exact().per_label
     labels = sorted(set(report.labels) | set(exact))
     return [
-        (label, exact[label].f1 if label in exact else None, overlap[label].f1 if label in overlap else None,
+        (label, exact[label].f1 if label in exact else None,
          report.mean_kappa(label, annotated=True), report.mean_kappa(label))
         for label in labels
     ]
 
 
-def pair_rows(report: AgreementReport) -> list[tuple[str, float | None, float | None, float | None, float | None, float | None]]:
-    """``(a – b, exact F1, overlap F1, kappa annotated, kappa all, relation F1)`` per annotator pair."""
+def pair_rows(report: AgreementReport) -> list[tuple[str, float | None, float | None, float | None, float | None]]:
+    """``(a – b, exact F1, kappa annotated, kappa all, relation F1)`` per annotator pair."""
     return [
-        (f"{p.a} – {p.b}", p.spans_exact.overall.f1, p.spans_overlap.overall.f1, p.kappa_annotated, p.kappa,
-         p.relations.overall.f1)
+        (f"{p.a} – {p.b}", p.spans_exact.overall.f1, p.kappa_annotated, p.kappa, p.relations.overall.f1)
         for p in report.pairs
     ]
 
@@ -117,8 +117,10 @@ class AgreementDock(QDockWidget):
             if name in COLUMN_TIPS:
                 table.horizontalHeaderItem(col).setToolTip(tooltip(COLUMN_TIPS[name]))
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # names are never cut: the first column fits them, the figures share what is left
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(38)
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         return table
 

@@ -153,7 +153,7 @@ class ReviewWindow(QMainWindow):
         self._size_docks()
 
     def _size_docks(self) -> None:
-        self.resizeDocks([self.queue, self.conflict], [300, 330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.queue, self.conflict], [340, 310], Qt.Orientation.Horizontal)
         self.resizeDocks([self.queue, self.agreement], [260, 440], Qt.Orientation.Vertical)
         self.resizeDocks([self.conflict, self.labels], [500, 200], Qt.Orientation.Vertical)
 
