@@ -19,7 +19,8 @@ def shortcut_rows(
     specs: tuple[ActionSpec, ...] = SPECS, scheme: Scheme | None = None, *, label_modifier: str = ""
 ) -> list[tuple[str, str, str]]:
     """``(group, keys, what)`` rows: label keys first (held with
-    ``label_modifier``, such as ``Alt+``), then every action."""
+    ``label_modifier``, such as ``Alt+``), then every action; an action with
+    several shortcuts lists them one per line."""
     rows: list[tuple[str, str, str]] = []
     if scheme is not None:
         for label in scheme.labels:
@@ -27,7 +28,7 @@ def shortcut_rows(
                 rows.append(("Labels", label_modifier + label.key.upper(), f"{label.name}: label the selection or selected span"))
         rows.append(("Labels", f"{label_modifier}1 … 9", "with a relation selected: pick its type by number"))
     for spec in specs:
-        keys = ", ".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in spec.shortcuts)
+        keys = "\n".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in spec.shortcuts)
         rows.append((spec.group, keys, spec.tip or spec.text))
     rows.extend(MOUSE_ROWS)
     return rows
@@ -43,7 +44,7 @@ class CheatSheet(QDialog):
         super().__init__(parent)
         self.setObjectName("cheatsheet")
         self.setWindowTitle("Keyboard shortcuts")
-        self.resize(620, 640)
+        self.resize(680, 640)
         rows = shortcut_rows(specs, scheme, label_modifier=label_modifier)
         table = QTableWidget(len(rows), 3)
         table.setObjectName("cheatsheet_table")
@@ -52,6 +53,9 @@ class CheatSheet(QDialog):
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.setShowGrid(False)
         table.setAlternatingRowColors(True)
+        table.setWordWrap(True)  # "Does" wraps rather than being cut off
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         for r, (group, keys, what) in enumerate(rows):
             for c, text in enumerate((group if r == 0 or rows[r - 1][0] != group else "", keys, what)):
                 item = QTableWidgetItem(text)

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtGui import Qt
+from PySide6.QtGui import QResizeEvent, Qt
 from PySide6.QtWidgets import QLabel
 
 
@@ -49,9 +49,22 @@ def set_plain(label: QLabel, text: str) -> None:
     label.setText(text)
 
 
+class WrappingLabel(QLabel):
+    """A label that is never shorter than its wrapped text at its width
+    (layouts otherwise size it by its one-line height and cut lines off)."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self.wordWrap():
+            needed = self.heightForWidth(self.width())
+            if needed > 0 and needed != self.minimumHeight():
+                self.setMinimumHeight(needed)
+
+
 def plain_label(text: str = "", name: str = "", *, wrap: bool = True, selectable: bool = True) -> QLabel:
-    """A QLabel that shows ``text`` literally; ``name`` is its objectName."""
-    label = QLabel()
+    """A label that shows ``text`` literally (and, wrapped, all of it);
+    ``name`` is its objectName."""
+    label = WrappingLabel()
     set_plain(label, text)
     label.setWordWrap(wrap)
     if selectable:

@@ -106,7 +106,7 @@ def test_ctrl_q_closes_and_f1_lists_the_review_keys(qtbot, make_window, project_
     assert ("N", "Go to the next conflict") in rows
     assert ("1", "Make gold say what alice marked in the current conflict") in rows
     assert ("0", "Remove the current conflict's items from gold") in rows
-    assert ("Ctrl+Q", "Close the window") in rows and ("F1, ?", "Show this list") in rows
+    assert ("Ctrl+Q", "Close the window") in rows and ("F1\n?", "Show this list") in rows
     press(qtbot, window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.isVisible())
 

@@ -138,4 +138,7 @@ def test_tooltips_name_a_suggestion_source_and_score(qtbot, make_window, tmp_pat
     view = window.doc_view
     pos = point_in(view, 2)
     QApplication.sendEvent(view.viewport(), QHelpEvent(QHelpEvent.Type.ToolTip, pos, view.viewport().mapToGlobal(pos)))
-    assert QToolTip.text() == "<p style='white-space:pre'>ORG · suggestion (model), score 0.87</p>"
+    from PySide6.QtGui import Qt as GuiQt
+
+    expected = GuiQt.convertFromPlainText("ORG · suggestion (model), score 0.87", GuiQt.WhiteSpaceMode.WhiteSpacePre)
+    assert QToolTip.text() == expected == "<p>ORG\xa0·\xa0suggestion\xa0(model),\xa0score\xa00.87</p>"

@@ -1,7 +1,7 @@
 """Details of the selected span or relation, and what the keys would do to it."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QDockWidget, QFormLayout, QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from ...core.model import AnnotationSet, Document, Relation, Span
@@ -46,8 +46,21 @@ class DetailsDock(QDockWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
+        scroll.viewport().installEventFilter(self)
         self.setWidget(scroll)
+        self.body = body
         self.show_nothing()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Resize:
+            self._fit()
+        return super().eventFilter(watched, event)
+
+    def _fit(self) -> None:
+        """Keep the content as tall as its wrapped lines need at the panel's
+        width, so the panel scrolls rather than squeezing lines into each other."""
+        width = self.widget().viewport().width()
+        self.body.setMinimumHeight(self.body.layout().heightForWidth(width))
 
     # -- content -------------------------------------------------------------
     def _clear(self) -> None:
@@ -77,6 +90,7 @@ class DetailsDock(QDockWidget):
             self._set_chip("nothing selected", None)
             self.quote.setText("")
             self.hint.setText("Select text with the mouse, or press Tab to walk through the spans.")
+        self._fit()
 
     def show_span(self, span: Span, aset: AnnotationSet, document: Document, scheme: Scheme) -> None:
         self._clear()
@@ -97,6 +111,7 @@ class DetailsDock(QDockWidget):
             self.hint.setText(key_hints("A accept", "X reject", "digit relabels", "[ ] { } bounds", "R relation", "Del delete"))
         else:
             self.hint.setText(key_hints("digit relabels", "[ ] { } bounds", "R relation", "Del delete"))
+        self._fit()
 
     def show_relation(self, rel: Relation, aset: AnnotationSet, document: Document, scheme: Scheme) -> None:
         self._clear()
@@ -105,6 +120,7 @@ class DetailsDock(QDockWidget):
         head, child = aset.spans.get(rel.head), aset.spans.get(rel.child)
         if head is None or child is None:
             self.quote.setText("")
+            self._fit()
             return
         self.quote.setText(
             f"{span_ops.quote(document.text, head, 30)} → {span_ops.quote(document.text, child, 30)}"
@@ -119,3 +135,4 @@ class DetailsDock(QDockWidget):
         self._row("Types", numbered or "none allowed")
         judge = ("A accept", "X reject") if rel.is_suggestion else ()
         self.hint.setText(key_hints(*judge, "digit or T retypes", "V reverses", "Del deletes"))
+        self._fit()
