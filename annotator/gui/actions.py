@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QSizePolicy, QToolBar, QWidget
 
-from .plain_text import tooltip
+from .plain_text import action_text, tooltip
 
 
 @dataclass(frozen=True)
@@ -123,7 +123,7 @@ def build_actions(
 def key_spec(key: str, label: str) -> ActionSpec:
     """The spec of the action for a label key: applies ``label`` to a new or
     selected span, or picks a relation type by number when a relation is selected."""
-    return ActionSpec(f"key_{key}", f"{label}", (key.upper() if key.isalpha() else key,), "Labels",
+    return ActionSpec(f"key_{key}", action_text(label), (key.upper() if key.isalpha() else key,), "Labels",
                       f"Label the selection or selected span {label}")
 
 
@@ -157,7 +157,7 @@ def context_menu(parent: QWidget, title: str, items: Iterable[QAction | QMenu | 
     (with their keys, as in the menu bar), submenus and separators (None)."""
     menu = QMenu(parent)
     menu.setObjectName("context_menu")
-    menu.addAction(title.replace("&", "&&")).setEnabled(False)
+    menu.addAction(action_text(title)).setEnabled(False)
     menu.addSeparator()
     for item in items:
         if item is None:

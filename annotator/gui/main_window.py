@@ -344,7 +344,9 @@ class MainWindow(QMainWindow):
         if rel is None:
             return
         a = self.actions_by_name
-        self._popup(context_menu(self, f"{rel.label} relation", [a["relation_type"], a["reverse"], None, a["delete"]]), where)
+        suggestion = [a["accept"], a["reject"], None] if rel.is_suggestion else []
+        items = [*suggestion, a["relation_type"], a["reverse"], None, a["delete"]]
+        self._popup(context_menu(self, f"{rel.label} relation", items), where)
 
     def _popup(self, menu: QMenu, where: QPoint) -> None:
         if self.context_menu is not None:

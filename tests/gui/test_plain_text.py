@@ -199,3 +199,21 @@ def test_the_review_window_shows_data_literally(qtbot, review, path):
     assert index.data() == TITLE and index.data(Qt.ItemDataRole.ToolTipRole) == escaped_tooltip(TITLE)
     assert_plain(window.header.title, TITLE)
     window.close()
+
+
+def test_right_click_menus_show_label_and_type_names_literally(qtbot, labeling):
+    from .test_labeling_window import menu_texts, right_click
+
+    window, view = labeling, labeling.doc_view
+    right_click(qtbot, view.viewport(), point_in(view, 2))
+    menu = window.context_menu
+    qtbot.waitUntil(menu.isVisible)
+    assert menu.actions()[0].text() == f"{LABEL} “Foxconn”".replace("&", "&&")
+    label_menu = window.findChild(type(menu), "label_menu")
+    assert menu_texts(label_menu)[0] == f"{LABEL.replace('&', '&&')} [1]"
+    menu.close()
+    right_click(qtbot, view.viewport(), view.relation_label_rect(1).center().toPoint())
+    menu = window.context_menu
+    qtbot.waitUntil(menu.isVisible)
+    assert menu.actions()[0].text() == f"{REL} relation"
+    menu.close()

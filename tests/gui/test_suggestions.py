@@ -142,3 +142,23 @@ def test_tooltips_name_a_suggestion_source_and_score(qtbot, make_window, tmp_pat
 
     expected = GuiQt.convertFromPlainText("ORG · suggestion (model), score 0.87", GuiQt.WhiteSpaceMode.WhiteSpacePre)
     assert QToolTip.text() == expected == "<p>ORG\xa0·\xa0suggestion\xa0(model),\xa0score\xa00.87</p>"
+
+
+def test_right_click_on_a_suggested_relation_offers_accept_and_reject(qtbot, make_window, seed_path):
+    from .test_labeling_window import click_menu, menu_texts, right_click
+
+    window = make_window(seed_path)
+    first = min(window.session.aset.relations)
+    rel = window.session.aset.relations[first]
+    view = window.doc_view
+    view.scroll_to_span(rel.head)
+    right_click(qtbot, view.viewport(), view.relation_label_rect(first).center().toPoint())
+    menu = window.context_menu
+    qtbot.waitUntil(menu.isVisible)
+    assert menu_texts(menu) == [
+        f"{rel.label} relation", "Accept suggestion [A]", "Reject suggestion [X]",
+        "Change relation type… [T]", "Reverse relation [V]", "Delete [Del]",
+    ]
+    click_menu(qtbot, menu, "Accept suggestion")
+    with Project.open(seed_path) as project:
+        assert project.annotation_set(1, ANNOTATOR).relations[first].origin == "human"

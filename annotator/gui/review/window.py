@@ -185,7 +185,7 @@ class ReviewWindow(QMainWindow):
         )
         for label in self.project.scheme.labels:
             if label.key:
-                spec = ActionSpec(f"key_{label.key}", label.name, (f"Alt+{label.key.upper()}",), "Labels",
+                spec = ActionSpec(f"key_{label.key}", action_text(label.name), (f"Alt+{label.key.upper()}",), "Labels",
                                   f"Label the selection or selected gold span {label.name}")
                 self.actions_by_name[spec.name] = make_action(self, spec, lambda k=label.key: self.editor.key(k))
         stack = self.session.undo_stack
