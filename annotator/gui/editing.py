@@ -179,6 +179,10 @@ class EditController(QObject):
             "cancel": self.cancel,
             "reverse": self.reverse,
             "relation_type": self.choose_relation_type,
+            "accept": self.accept,
+            "accept_all": self.accept_all,
+            "reject": self.reject,
+            "reject_all": self.reject_all,
         }
 
     def apply_label(self, name: str) -> None:

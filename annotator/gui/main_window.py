@@ -121,10 +121,6 @@ class MainWindow(QMainWindow):
         e, f = self.editor, self.file_ops
         handlers = {
             **e.handlers(),
-            "accept": e.accept,
-            "accept_all": e.accept_all,
-            "reject": e.reject,
-            "reject_all": e.reject_all,
             "done": lambda: self.finish("done"),
             "skip": lambda: self.finish("skipped"),
             "next_doc": lambda: self.step_document(1),

@@ -144,3 +144,29 @@ def test_reviewer_is_asked_when_no_name_is_saved(qtbot, tmp_path, project_path, 
     qtbot.addWidget(again)
     assert (len(asked), again.reviewer) == (1, "vera")
     again.close()
+
+
+def test_suggestions_nobody_confirmed_stay_suggestions_in_gold_until_the_reviewer_accepts(qtbot, make_window, project_path):
+    from annotator.core.model import text_hash
+
+    from .test_review import tokens
+
+    text = "Nvidia and Broadcom signed a deal in Texas ."
+    with Project.open(project_path) as project:
+        doc, _ = project.add_document(text=text, hash=text_hash(text), title="Nvidia", tokens=tokens(text), meta={})
+        from dataclasses import replace
+
+        copy = [replace(s, origin="rule") for s in spans(text, [("Nvidia", "ORG"), ("Texas", "GPE")])]
+        project.write_set(doc, "alice", [replace(copy[0], origin="human"), copy[1]], status="done")
+        project.write_set(doc, "bob", copy, status="done")
+    window = make_window(project_path, annotators=["alice", "bob"])
+    window.open_document(doc)
+    origins = lambda: sorted((s.label, s.origin) for s in window.session.aset.spans.values())  # noqa: E731
+    assert origins() == [("GPE", "rule"), ("ORG", "human")]  # alice confirmed Nvidia; nobody confirmed Texas
+    press(qtbot, window, Qt.Key.Key_A)  # to the first unconfirmed item
+    assert window.session.aset.spans[window.editor.span_id].label == "GPE"
+    press(qtbot, window, Qt.Key.Key_A)
+    assert origins() == [("GPE", "human"), ("ORG", "human")]
+    window.close()
+    with Project.open(project_path) as project:
+        assert {s.origin for s in project.annotation_set(doc, GOLD).spans.values()} == {"human"}

@@ -42,6 +42,7 @@ EMPTY_TEXT = "Nothing to review yet.\n\nAnnotators' sets appear here once they h
 EDIT_ACTIONS = (
     "delete", "start_left", "start_right", "end_left", "end_right", "next_span", "prev_span",
     "relation", "confirm", "cancel", "reverse", "relation_type", "next_doc", "prev_doc",
+    "accept", "reject", "accept_all", "reject_all",
 )
 HELP_ACTIONS = ("quit", "shortcuts")
 REVIEW_SPECS = (
@@ -201,7 +202,8 @@ class ReviewWindow(QMainWindow):
             ("&File", ("quit",)),
             ("&Review", ("next_conflict", "prev_conflict", None, *picks, None, "reviewed")),
             ("&Edit", ("undo", "redo", None, "delete", "start_left", "start_right", "end_left", "end_right",
-                       None, "relation", "reverse", "relation_type")),
+                       None, "relation", "reverse", "relation_type",
+                       None, "accept", "reject", "accept_all", "reject_all")),
             ("&Document", ("next_doc", "prev_doc", "next_span", "prev_span")),
         )
         for title, names in menus:
