@@ -6,7 +6,7 @@ import traceback
 from pathlib import Path
 from typing import Sequence
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from ...core.errors import AnnotatorError
@@ -73,11 +73,11 @@ def _screenshot(app: QApplication, window: ReviewWindow, out: Path) -> int:
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     window.start()
-    window.agreement.stop()
-    for _ in range(20):
-        app.processEvents()
-        if window.agreement.report is not None:
-            break
+    if window.agreement.report is None:  # wait for the figures (at most 30 s)
+        waiting = QEventLoop()
+        window.agreement.ready.connect(waiting.quit)
+        QTimer.singleShot(30_000, waiting.quit)
+        waiting.exec()
     if window.cluster is not None:
         window.doc_view.set_current(window.cluster)
     for _ in range(5):
