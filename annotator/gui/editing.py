@@ -325,7 +325,8 @@ class EditController(QObject):
             self.message.emit("no suggestions left")
             return
         if self.session.push(factory(aset)) is not None:
-            self.message.emit(f"{verb} {span_ops.count_text(spans, 'span')} and {span_ops.count_text(rels, 'relation')}")
+            parts = [span_ops.count_text(n, noun) for n, noun in ((spans, "span"), (rels, "relation")) if n]
+            self.message.emit(f"{verb} {' and '.join(parts)}")
 
     # -- relations ---------------------------------------------------------------
     def start_relation(self) -> None:
