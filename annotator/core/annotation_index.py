@@ -116,7 +116,9 @@ class AnnotationIndex:
         change = IndexChange()
         old_spans = self._spans
         # The same object is the same span: only new objects are compared.
-        changed = [sid for sid, span in spans.items() if _differs(old_spans.get(sid), span, _SPAN_KEY)]
+        get = old_spans.get
+        changed = [sid for sid, span in spans.items() if get(sid) is not span]  # most are the same object
+        changed = [sid for sid in changed if _differs(get(sid), spans[sid], _SPAN_KEY)]
         changed.extend(old_spans.keys() - spans.keys())
         self._spans = dict(spans)
         for sid in changed:
@@ -132,7 +134,9 @@ class AnnotationIndex:
                 self._lanes.pop(sid, None)
                 self._stacked.discard(sid)
         old_relations = self._relations
-        changed = [rid for rid, rel in relations.items() if _differs(old_relations.get(rid), rel, _RELATION_KEY)]
+        get = old_relations.get
+        changed = [rid for rid, rel in relations.items() if get(rid) is not rel]
+        changed = [rid for rid in changed if _differs(get(rid), relations[rid], _RELATION_KEY)]
         changed.extend(old_relations.keys() - relations.keys())
         self._relations = dict(relations)
         for rid in changed:
