@@ -17,9 +17,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..core.errors import PipelineError
-from ..core.model import Relation, Span, Token
+from ..core.model import Document, Relation, Span, Token
 from ..core.relation_rules import suggest_relations
 from ..core.scheme import RelationType
+from . import confidence, relations as relation_model  # registers the trained model's components
 
 SPAN_GROUP = "annotator"
 BATCH_SIZE = 128
@@ -102,9 +103,14 @@ def doc_spans(doc: Doc, *, origin: str) -> list[Span]:
 
     Reads the ``annotator`` span group when the pipeline fills one (the rules
     pre-annotator does; it may overlap), else ``doc.ents`` plus any span
-    categoriser group ``sc`` (with its scores), without duplicates.
+    categoriser group ``sc`` (with its scores), without duplicates. Entities
+    carry the scores of the trained model's ``annotator_scores`` group.
     """
     found: dict[tuple[int, int, str], float | None] = {}
+    if confidence.SCORES_KEY in doc.spans:
+        group = doc.spans[confidence.SCORES_KEY]
+        for sp, score in zip(group, group.attrs.get("scores", [])):
+            found[(sp.start_char, sp.end_char, sp.label_)] = round(float(score), 4)
     if SPAN_GROUP in doc.spans:
         for sp in doc.spans[SPAN_GROUP]:
             found.setdefault((sp.start_char, sp.end_char, sp.label_), None)
@@ -167,5 +173,38 @@ def analyze(
             yield Analysis(doc_tokens(doc), [])
             continue
         spans = doc_spans(doc, origin=origin)
-        relations = suggest_relations(doc.text, spans, relation_types) if relate else []
+        if relation_model.USER_DATA_KEY in doc.user_data:
+            relations = model_relations(doc, spans, origin=origin)
+        else:
+            relations = suggest_relations(doc.text, spans, relation_types) if relate else []
+        yield Analysis(doc_tokens(doc), spans, relations)
+
+
+def model_relations(doc: Doc, spans: Sequence[Span], *, origin: str) -> list[Relation]:
+    """The relations the trained relation component found, between ``spans``
+    (by id), with the classifier's probability in ``attrs["score"]``."""
+    ids = {(s.start, s.end, s.label): s.id for s in spans}
+    out = []
+    for head, child, label, score in doc.user_data[relation_model.USER_DATA_KEY]:
+        h, c = ids.get(tuple(head)), ids.get(tuple(child))
+        if h is not None and c is not None:
+            out.append(Relation(len(out) + 1, h, c, label, origin, {"score": round(float(score), 4)}))
+    return out
+
+
+def analyze_documents(
+    nlp: Language, documents: Sequence[Document], *, origin: str, batch_size: int = BATCH_SIZE
+) -> Iterator[Analysis]:
+    """Suggestions for stored documents, run on their stored tokens (so the
+    spans always fall on token boundaries), in order."""
+    from .docbin import words_and_spaces
+
+    def docs() -> Iterator[Doc]:
+        for document in documents:
+            words, spaces = words_and_spaces(document.text, document.tokens)
+            yield Doc(nlp.vocab, words=words, spaces=spaces)
+
+    for doc in nlp.pipe(docs(), batch_size=batch_size):
+        spans = doc_spans(doc, origin=origin)
+        relations = model_relations(doc, spans, origin=origin) if relation_model.USER_DATA_KEY in doc.user_data else []
         yield Analysis(doc_tokens(doc), spans, relations)
