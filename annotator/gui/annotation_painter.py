@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 
-from .annotation_style import ACCENT, BASE, TEXT, Metrics
+from .annotation_style import ACCENT, BASE, TEXT, Metrics, unsure
 from .doc_layout import ArcPlan, BlockPlan, LinePlan
 from .view_state import ViewState
 
@@ -108,6 +108,9 @@ class AnnotationPainter:
             border = QColor(style.ink)
             if strong:
                 fill, text_color = style.ink, BASE
+            elif unsure(span):
+                fill, text_color = style.faint, style.ink
+                border.setAlphaF(0.45)
             elif span.is_suggestion:
                 fill, text_color = style.soft, style.ink
                 border.setAlphaF(0.8)

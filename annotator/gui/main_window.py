@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
 from ..core.edits import SetStatus
 from ..core.errors import AnnotatorError
@@ -28,6 +28,7 @@ from .docks.relations_dock import RelationsDock
 from .editing import EditController
 from .file_ops import FileOps
 from .header import DocumentHeader
+from .model_ops import ModelOps
 from .session import DocumentSession
 from .settings import user_settings
 from .status import Reporter, StatusBar
@@ -66,6 +67,10 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
         self._build_menus()
+        self.model_ops = ModelOps(self)
+        model_menu = QMenu("&Model", self)
+        self.menuBar().insertMenu(self._help_menu.menuAction(), model_menu)
+        self.model_ops.build_menu(model_menu)
         self._connect()
         self.key_actions: list[QAction] = []
         self.progress = navigation.Progress(project, annotator)
@@ -164,7 +169,8 @@ class MainWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         for dock in (self.queue, self.palette, self.details, self.relations, self.guidelines):
             view.addAction(dock.toggleViewAction())
-        self.menuBar().addMenu("&Help").addAction(a["shortcuts"])
+        self._help_menu = self.menuBar().addMenu("&Help")
+        self._help_menu.addAction(a["shortcuts"])
         build_toolbar(self, "Main", a, ("prev_doc", "next_doc", None, "undo", "redo", None, "accept_all", "reject_all"),
                       ("skip", "done"))
 
@@ -316,8 +322,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        if not self.file_ops.idle():
-            self.reporter.info("an import or export is still running; close again when it is done")
+        if not self.file_ops.idle() or not self.model_ops.idle():
+            self.reporter.info("an import, export or training is still running; close again when it is done")
             event.ignore()
             return
         self.settings.setValue("window/geometry", self.saveGeometry())

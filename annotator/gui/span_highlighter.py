@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 
+from .annotation_style import unsure
 from .view_state import ViewState
 
 
@@ -47,14 +48,16 @@ class SpanHighlighter(QSyntaxHighlighter):
         if block.blockNumber() in self._done:
             self.rehighlightBlock(block)
 
-    def format_for(self, label: str, *, suggestion: bool, strong: bool) -> QTextCharFormat:
-        key = (label, suggestion, strong)
+    def format_for(self, label: str, *, suggestion: bool, strong: bool, faint: bool = False) -> QTextCharFormat:
+        key = (label, suggestion, strong, faint)
         fmt = self._formats.get(key)
         if fmt is None:
             style = self.state.styles.label(label)
             fmt = QTextCharFormat()
             if strong:
                 fmt.setBackground(style.strong)
+            elif faint:
+                fmt.setBackground(style.faint)
             elif suggestion:
                 fmt.setBackground(style.soft)
             else:
@@ -76,7 +79,7 @@ class SpanHighlighter(QSyntaxHighlighter):
         length = block.length() - 1  # UTF-16 units, like the offsets
         strong = self.state.emphasised_spans()
         for span in index.spans_in(number):
-            fmt = self.format_for(span.label, suggestion=span.is_suggestion, strong=span.id in strong)
+            fmt = self.format_for(span.label, suggestion=span.is_suggestion, strong=span.id in strong, faint=unsure(span))
             for start, end in span.pieces():
                 qs = max(to_display(start) - bpos, 0)
                 qe = min(to_display(end) - bpos, length)

@@ -1,0 +1,91 @@
+"""The Model menu of the labeling window: training on a worker thread,
+refreshing suggestions on unopened documents, cancelling."""
+from __future__ import annotations
+
+import pytest
+
+from annotator import api
+from annotator.core.errors import TrainingCancelled
+from annotator.gui.models.queue_model import QueueModel
+from annotator.ops.training import model_dir
+from annotator.store.project import Project
+from tests.model_data import make_tiny_project
+
+from .labeling import ANNOTATOR, make_window, settings  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def tiny_path(tmp_path):
+    """40 documents, the first 30 finished by the window's annotator."""
+    opened = []
+
+    def make(name="tiny.annotator", **kwargs):
+        project = api.init_project(tmp_path / name, **kwargs)
+        opened.append(project)
+        return project
+
+    project, _items = make_tiny_project(make, tmp_path, owner=ANNOTATOR)
+    path = project.path
+    project.close()
+    return path
+
+
+def test_train_now_writes_the_model_and_refreshes_only_unopened_documents(qtbot, make_window, tiny_path):
+    window = make_window(tiny_path)
+    opened = window.session.document.id  # the first unfinished document, now opened
+    assert opened == 31
+    assert window.menuBar().actions()[-2].text() == "&Model"
+    with qtbot.waitSignal(window.model_ops.finished, timeout=120000) as blocker:
+        window.action("train_model").trigger()
+        assert not window.model_ops.idle()
+    report, error = blocker.args
+    assert error is None
+    assert (model_dir(tiny_path) / "meta.json").is_file()
+    assert report.owner == "model:tiny-model" and report.documents == 9
+    with Project.open(tiny_path) as project:
+        assert project.annotation_set(opened, "model:tiny-model") is None
+        assert project.annotation_set(1, "model:tiny-model") is None  # finished ones are left alone
+        for doc_id in range(32, 41):
+            assert project.annotation_set(doc_id, "model:tiny-model") is not None
+    assert window.session.document.id == opened  # the open document stays
+    assert not window.queue.table.isColumnHidden(QueueModel.CONFIDENCE)
+    window.queue.order.setCurrentIndex(window.queue.order.findData("uncertain"))
+    first = window.queue.model.document_id(0)
+    assert first in range(32, 41)
+    assert window.queue.model.index(0, QueueModel.CONFIDENCE).data() != ""
+
+
+def test_cancelling_a_training_keeps_the_previous_model(qtbot, make_window, tiny_path):
+    with Project.open(tiny_path) as project:
+        api.train_model(project, model_dir(tiny_path), dev=0.0, max_epochs=2)
+    folder = model_dir(tiny_path)
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    window = make_window(tiny_path)
+    with qtbot.waitSignal(window.model_ops.finished, timeout=120000) as blocker:
+        window.action("train_model").trigger()
+        window.model_ops.running.dialog.cancel()  # what the dialog's Cancel button does
+    _report, error = blocker.args
+    assert isinstance(error, TrainingCancelled)
+    assert window.reporter.last_message == "training cancelled; the previous model stays in use"
+    after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert after == before
+    with Project.open(tiny_path) as project:
+        assert "model:tiny-model" not in project.owners()
+
+
+def test_automatic_retraining_starts_after_n_finished_documents(qtbot, make_window, tiny_path, settings):
+    settings.setValue("model/retrain_every", 2)
+    window = make_window(tiny_path)
+    assert window.action("auto_retrain").text() == "Retrain automatically every 2 finished documents"
+    assert window.action("auto_retrain").isChecked()
+    from PySide6.QtCore import Qt
+    from .labeling import key
+
+    with qtbot.waitSignal(window.model_ops.finished, timeout=120000):
+        key(qtbot, window, Qt.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert window.model_ops.idle()  # one more is not enough
+        key(qtbot, window, Qt.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert not window.model_ops.idle()
+    assert (model_dir(tiny_path) / "meta.json").is_file()
