@@ -10,8 +10,9 @@ import math
 from dataclasses import dataclass
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF, QTextBlock
 
+from ..core.model import Span
 from .annotation_style import ACCENT, BASE, TEXT, Metrics, unsure
 from .doc_layout import ArcPlan, BlockPlan, LinePlan
 from .view_state import ViewState
@@ -19,6 +20,9 @@ from .view_state import ViewState
 _CORNER = 4.0
 _ARROW = 4.0
 _HIT_SLOP = 3.5
+# Rendered tags and arc labels, shared by every view (the labeling and review
+# windows, and each document opened): the same few labels recur everywhere.
+_CHIPS: dict[tuple, QPixmap] = {}
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,6 @@ class AnnotationPainter:
     def __init__(self, state: ViewState, metrics: Metrics) -> None:
         self.state = state
         self._metrics = metrics
-        self._chips: dict[tuple, QPixmap] = {}
         self.hover_relation: int | None = None
 
     @property
@@ -45,15 +48,73 @@ class AnnotationPainter:
     @metrics.setter
     def metrics(self, metrics: Metrics) -> None:
         self._metrics = metrics
-        self._chips.clear()
 
     # -- painting -----------------------------------------------------------
+    def fill_of(self, span: Span, emphasised: set[int]) -> tuple[QColor, bool]:
+        """A span's background and whether it has a dotted underline: confirmed
+        spans solid, suggestions pale and dotted (fainter still when their
+        model is unsure of them), the selected span (and the ends of the
+        selected relation) stronger."""
+        style = self.state.styles.label(span.label)
+        if span.id in emphasised:
+            color = style.strong
+        elif unsure(span):
+            color = style.faint
+        elif span.is_suggestion:
+            color = style.soft
+        else:
+            color = style.fill
+        return color, span.is_suggestion
+
+    def paint_fills(self, painter: QPainter, plan: BlockPlan, origin: QPointF, clip: QRectF) -> None:
+        """Paint the span backgrounds of one block, under its text. Runs come
+        outer lanes first, so the innermost span's colour shows where spans nest."""
+        index = self.state.index
+        if index is None:
+            return
+        emphasised = self.state.emphasised_spans()
+        for lp in plan.lines:
+            top = origin.y() + lp.y
+            if not lp.runs or top + lp.height < clip.top() or top > clip.bottom():
+                continue
+            for run in lp.runs:
+                span = index.span(run.span_id)
+                if span is None:
+                    continue
+                color, dotted = self.fill_of(span, emphasised)
+                rect = QRectF(origin.x() + run.x1, top, run.x2 - run.x1, lp.height)
+                painter.fillRect(rect, color)
+                if dotted:
+                    pen = QPen(self.state.styles.label(span.label).ink, 1.0)
+                    pen.setStyle(Qt.PenStyle.DotLine)
+                    painter.setPen(pen)
+                    painter.drawLine(QLineF(rect.left(), rect.bottom() - 1.5, rect.right(), rect.bottom() - 1.5))
+
+    def fills(self, block: QTextBlock) -> list[tuple[int, int, str, bool]]:
+        """The fills of a block's spans as ``(start, length, colour name,
+        dotted)`` in display positions within the block, in painting order."""
+        index = self.state.index
+        if index is None:
+            return []
+        to_display = self.state.offsets.to_display
+        bpos, length = block.position(), block.length() - 1
+        emphasised = self.state.emphasised_spans()
+        out = []
+        for span in index.spans_in(block.blockNumber()):
+            color, dotted = self.fill_of(span, emphasised)
+            for start, end in span.pieces():
+                qs = max(to_display(start) - bpos, 0)
+                qe = min(to_display(end) - bpos, length)
+                if qe > qs:
+                    out.append((qs, qe - qs, color.name(), dotted))
+        return out
+
     def paint_block(self, painter: QPainter, plan: BlockPlan, origin: QPointF, clip: QRectF) -> None:
         """Paint one block whose top left is at ``origin`` (viewport coordinates)."""
         emphasised = self.state.emphasised_spans()
         for lp in plan.lines:
             top = origin.y() + lp.y
-            if top + lp.height + 12 < clip.top() or top - 200 > clip.bottom():
+            if not (lp.runs or lp.arcs) or top + lp.height + 12 < clip.top() or top - 200 > clip.bottom():
                 continue
             painter.save()
             painter.translate(origin.x(), top)
@@ -134,13 +195,13 @@ class AnnotationPainter:
         """A rounded box with centred text, rendered once and kept as a pixmap."""
         dpr = painter.device().devicePixelRatioF()
         key = (
-            text, font.weight(), fill.rgba(), border.rgba() if border else 0, text_color.rgba(),
+            text, font.key(), fill.rgba(), border.rgba() if border else 0, text_color.rgba(),
             dashed, rect.width(), rect.height(), dpr,
         )
-        pixmap = self._chips.get(key)
+        pixmap = _CHIPS.get(key)
         if pixmap is None:
-            if len(self._chips) > 4000:
-                self._chips.clear()
+            if len(_CHIPS) > 4000:
+                _CHIPS.clear()
             pixmap = QPixmap(math.ceil(rect.width() * dpr), math.ceil(rect.height() * dpr))
             pixmap.setDevicePixelRatio(dpr)
             pixmap.fill(Qt.GlobalColor.transparent)
@@ -160,7 +221,7 @@ class AnnotationPainter:
             chip.setPen(text_color)
             chip.drawText(QRectF(0, 0, rect.width(), rect.height()), Qt.AlignmentFlag.AlignCenter, text)
             chip.end()
-            self._chips[key] = pixmap
+            _CHIPS[key] = pixmap
         painter.drawPixmap(rect.topLeft(), pixmap)
 
     def _paint_arcs(self, painter: QPainter, lp: LinePlan) -> None:
@@ -198,6 +259,18 @@ class AnnotationPainter:
             label_bg.setAlphaF(0.92)
             font = m.tag_font if selected else m.arc_font
             self._chip(painter, arc.label_rect, arc.text, font, label_bg, None, color, False)
+
+    def paint_link(self, painter: QPainter, line: QLineF) -> None:
+        """The dashed line from a pending relation's head to the mouse."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        pen = QPen(ACCENT, 1.6)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawLine(line)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(ACCENT)
+        painter.drawEllipse(line.p1(), 3.0, 3.0)
+        painter.drawEllipse(line.p2(), 3.0, 3.0)
 
     # -- hit testing --------------------------------------------------------
     def hit(self, plan: BlockPlan, origin: QPointF, point: QPointF) -> Hit | None:

@@ -109,11 +109,14 @@ class FileOps(QObject):
             self.window.queue.model.reload()
             self.window.status.set_progress(*self.window.progress.recount())
             self.window.reporter.info(f"imported: {result.summary()}")
+            if result.warnings():
+                self.window.reporter.dialog("\n".join(result.warnings()), "Import: what was left out")
             if self.window.session.document is None:
                 self.window.start()
             else:
                 self.window.queue.show_document(self.window.session.document.id)
         else:
-            written = sum(r.documents for r in result.values())
-            self.window.reporter.info(f"exported {written} document{'' if written == 1 else 's'}")
+            self.window.reporter.info(f"exported {result.summary()}")
+            if result.warnings():
+                self.window.reporter.dialog("\n".join(["The format could not hold everything:"] + result.warnings()), "Export: what was lost")
         self.finished.emit(kind, result, error)

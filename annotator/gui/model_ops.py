@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QMenu
 
-from ..core.errors import TrainingCancelled
+from ..core.errors import CancelledError
 from ..core.model import MODEL_PREFIX
 from ..ops.exporting import STATUS_FILTERS
 from ..ops.suggesting import suggest
@@ -35,7 +35,8 @@ STEPS = 1000  # progress resolution
 
 class ModelOps(QObject):
     """Signals:
-        finished(object, object): ``(SuggestReport, error)`` after a training.
+        finished(object, object): ``(SuggestReport, error)`` after a training;
+            a cancelled one ends with a ``CancelledError``.
     """
 
     finished = Signal(object, object)
@@ -128,23 +129,28 @@ class ModelOps(QObject):
 
         def job(project: Project, progress) -> Any:
             def report(fraction: float, _message: str) -> None:
-                progress(int(fraction * STEPS * 0.9), STEPS)
+                progress(int(fraction * STEPS), STEPS)  # raises once the user cancels
 
-            train_model(project, folder, base=base, report=report, cancelled=operation.cancel_requested.is_set)
-            return suggest(project, folder, progress=lambda n, total: progress(int(STEPS * (0.9 + 0.1 * n / max(1, total or 1))), STEPS))
+            train_model(project, folder, base=base, report=report)
+            # the new model is saved: its suggestions are written whatever happens now
+            return suggest(project, folder)
 
         operation = Operation("Training the model", self.window.project.path, job, self.window, cancellable=True)
-        operation.worker.progress.connect(lambda done, total: operation.dialog.setLabelText(
-            f"Training the model: {100 * done // max(1, total)}%"))
+        operation.dialog.setAutoReset(False)
+        operation.task.progress.connect(self._progress)
         operation.finished.connect(self._done)
         self.running = operation
         self.window.reporter.info("training the model in the background…")
         operation.start()
 
+    def _progress(self, done: int, total: int) -> None:
+        if self.running is not None:
+            self.running.dialog.setLabelText(f"Training the model: {100 * done // max(1, total)}%")
+
     def _done(self, result: Any, error: BaseException | None) -> None:
         self.running = None
-        if isinstance(error, TrainingCancelled):
-            self.window.reporter.info(str(error))
+        if isinstance(error, CancelledError):
+            self.window.reporter.info("training cancelled; the previous model stays in use")
         elif error is not None:
             self.window.reporter.error(error, context="training failed")
         else:

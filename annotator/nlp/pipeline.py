@@ -7,7 +7,7 @@ package.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -79,13 +79,45 @@ def load_pipeline(name: str, *, language: str = "en") -> Language:
         ) from None
 
 
+# what each language's tokenizer needs that spaCy does not install, and how to do without
+_TOKENIZER_PACKAGES = {
+    "ja": "SudachiPy (pip install sudachipy sudachidict_core)",
+    "th": "PyThaiNLP (pip install pythainlp)",
+    "ko": "mecab-ko (or spaCy's rule-based Korean tokenizer)",
+    "vi": "pyvi (pip install pyvi)",
+}
+
+
+def blank_pipeline(language: str) -> Language:
+    """The tokenizer-only pipeline of ``language``, working offline.
+
+    Chinese (``zh``) segments one character per token (spaCy's ``char``
+    segmenter, no jieba or pkuseg model needed). A language whose tokenizer
+    needs a package that is not installed (``ja`` needs SudachiPy, ``th``
+    PyThaiNLP) or an unknown code raises ``PipelineError`` saying what to
+    install, or to use ``zh`` for one token per character.
+    """
+    try:
+        if language == "zh":
+            return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+        return spacy.blank(language)
+    except ImportError as exc:
+        needs = _TOKENIZER_PACKAGES.get(language)
+        if needs is None and "E048" in str(exc):
+            raise PipelineError(f"spaCy has no language {language!r}; use a code such as 'en', 'de' or 'zh'") from None
+        raise PipelineError(
+            f"spaCy's {language!r} tokenizer needs {needs or exc}, which is not installed; install it, "
+            "or use --language zh to tokenize one character at a time (works offline for any unspaced script)"
+        ) from None
+
+
 @lru_cache(maxsize=8)
 def _registered_pipeline(name: str, language: str) -> Language:
     """Built-in pipelines are built once per process: they depend only on the
     shipped pattern files, and ``nlp.pipe`` keeps no state between calls.
     (Model folders are loaded afresh each time, since training rewrites them.)"""
     if name == "none":
-        return spacy.blank(language)
+        return blank_pipeline(language)
     return _REGISTRY[name][1](language)
 
 
@@ -93,9 +125,9 @@ def tokenizer_only(nlp: Language) -> bool:
     return not nlp.pipe_names
 
 
-def doc_tokens(doc: Doc) -> list[Token]:
-    """The Doc's tokens as character offsets with their trailing whitespace."""
-    return [Token(t.idx, t.idx + len(t.text), bool(t.whitespace_)) for t in doc]
+def doc_tokens(doc: Doc, offset: int = 0) -> list[Token]:
+    """The Doc's tokens as character offsets (plus ``offset``) with their trailing whitespace."""
+    return [Token(t.idx + offset, t.idx + offset + len(t.text), bool(t.whitespace_)) for t in doc]
 
 
 def doc_spans(doc: Doc, *, origin: str) -> list[Span]:
@@ -161,6 +193,11 @@ def analyze(
 ) -> Iterator[Analysis]:
     """Tokens and suggested spans for each text, in order, batched with ``nlp.pipe``.
 
+    A text longer than ``nlp.max_length`` (news archives have them) is run in
+    pieces cut after a line break (else a space), so no text is refused and
+    memory stays that of one piece; the pieces' tokens and spans are shifted
+    back to the text's offsets.
+
     When ``relation_types`` is given (the project's scheme) and the pipeline
     suggests relations, each analysis also holds the role relations of
     :func:`annotator.core.relation_rules.suggest_relations`, with origin
@@ -168,24 +205,66 @@ def analyze(
     """
     bare = tokenizer_only(nlp)
     relate = bool(relation_types) and not bare and suggests_relations(nlp)
-    for doc in nlp.pipe(texts, batch_size=batch_size):
-        if bare:
-            yield Analysis(doc_tokens(doc), [])
+    limit = nlp.max_length
+    pieces = (
+        (piece, (index, offset, last, text))
+        for index, text in enumerate(texts)
+        for offset, piece, last in text_pieces(text, limit)
+    )
+    learnt = not bare and has_relation_model(nlp)
+    tokens: list[Token] = []
+    found: list[Span] = []
+    learnt_found: list[tuple] = []
+    for doc, (_, offset, last, text) in nlp.pipe(pieces, batch_size=batch_size, as_tuples=True):
+        tokens.extend(doc_tokens(doc, offset))
+        if not bare:
+            found.extend(replace(s, start=s.start + offset, end=s.end + offset) for s in doc_spans(doc, origin=origin))
+            learnt_found.extend(found_relations(doc, offset))
+        if not last:
             continue
-        spans = doc_spans(doc, origin=origin)
-        if relation_model.USER_DATA_KEY in doc.user_data:
-            relations = model_relations(doc, spans, origin=origin)
+        spans = [replace(s, id=i) for i, s in enumerate(found, start=1)] if offset else found
+        if learnt:
+            relations = model_relations(learnt_found, spans, origin=origin)
         else:
-            relations = suggest_relations(doc.text, spans, relation_types) if relate else []
-        yield Analysis(doc_tokens(doc), spans, relations)
+            relations = suggest_relations(text, spans, relation_types) if relate else []
+        yield Analysis(tokens, spans, relations)
+        tokens, found, learnt_found = [], [], []
 
 
-def model_relations(doc: Doc, spans: Sequence[Span], *, origin: str) -> list[Relation]:
-    """The relations the trained relation component found, between ``spans``
+def text_pieces(text: str, limit: int) -> Iterator[tuple[int, str, bool]]:
+    """``(offset, piece, is_last)`` covering ``text`` in pieces of at most
+    ``limit`` characters, each cut after a line break, else after a space or
+    an ideographic full stop, else at the limit. A short text is one piece."""
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = max(window.rfind(sep) for sep in ("\n", " ", "\u3002")) if "\n" not in window else window.rfind("\n")
+        end = start + (cut + 1 if cut > 0 else limit)
+        yield start, text[start:end], False
+        start = end
+    yield start, text[start:], True
+
+
+def has_relation_model(nlp: Language) -> bool:
+    """Whether ``nlp`` has the trained relation classifier (``annotator train``)."""
+    return any(nlp.get_pipe_meta(name).factory == relation_model.FACTORY for name in nlp.pipe_names)
+
+
+def found_relations(doc: Doc, offset: int = 0) -> list[tuple]:
+    """The relation classifier's findings on a Doc (a piece of a text at ``offset``),
+    as ``((start, end, label), (start, end, label), type, score)`` in the text's offsets."""
+    out = []
+    for (hs, he, hl), (cs, ce, cl), label, score in doc.user_data.get(relation_model.USER_DATA_KEY, ()):
+        out.append(((hs + offset, he + offset, hl), (cs + offset, ce + offset, cl), label, score))
+    return out
+
+
+def model_relations(found: Iterable[tuple], spans: Sequence[Span], *, origin: str) -> list[Relation]:
+    """The relations the trained relation classifier found, between ``spans``
     (by id), with the classifier's probability in ``attrs["score"]``."""
     ids = {(s.start, s.end, s.label): s.id for s in spans}
     out = []
-    for head, child, label, score in doc.user_data[relation_model.USER_DATA_KEY]:
+    for head, child, label, score in found:
         h, c = ids.get(tuple(head)), ids.get(tuple(child))
         if h is not None and c is not None:
             out.append(Relation(len(out) + 1, h, c, label, origin, {"score": round(float(score), 4)}))
@@ -206,5 +285,4 @@ def analyze_documents(
 
     for doc in nlp.pipe(docs(), batch_size=batch_size):
         spans = doc_spans(doc, origin=origin)
-        relations = model_relations(doc, spans, origin=origin) if relation_model.USER_DATA_KEY in doc.user_data else []
-        yield Analysis(doc_tokens(doc), spans, relations)
+        yield Analysis(doc_tokens(doc), spans, model_relations(found_relations(doc), spans, origin=origin))

@@ -61,13 +61,19 @@ class _Steps:
         self.cancelled = cancelled
         self.total = max(1, total_epochs)
         self.done = 0
+        self.message = "starting"
 
     def check(self) -> None:
+        """Before each batch: stop when cancelled; report how far it got (a
+        report callback may itself stop the training by raising)."""
         if self.cancelled is not None and self.cancelled():
             raise TrainingCancelled("training cancelled; the previous model stays in use")
+        if self.report is not None:
+            self.report(min(1.0, self.done / self.total), self.message)
 
     def epoch(self, message: str) -> None:
         self.done += 1
+        self.message = message
         if self.report is not None:
             self.report(min(1.0, self.done / self.total), message)
 

@@ -92,5 +92,16 @@ class SetWriter:
             [*relation_values(relation), relation.id],
         )
 
-    def change_status(self, status: str) -> None:
-        self.db.execute("UPDATE annotation_sets SET status = ? WHERE id = ?", [status, self.set_id])
+    def change_status(self, status: str, expected: str | None = None) -> None:
+        if expected is None:
+            self.db.execute("UPDATE annotation_sets SET status = ? WHERE id = ?", [status, self.set_id])
+            return
+        cur = self.db.execute(
+            "UPDATE annotation_sets SET status = ? WHERE id = ? AND status = ?", [status, self.set_id, expected]
+        )
+        if cur.rowcount != 1:
+            row = self.db.execute("SELECT status FROM annotation_sets WHERE id = ?", [self.set_id]).fetchone()
+            raise EditConflictError(
+                f"the set was marked {row[0] if row else 'deleted'} elsewhere, not {expected} as this edit "
+                "expects; reload the document"
+            )
