@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 AUTO_KEY = "model/auto_retrain"
 EVERY_KEY = "model/retrain_every"
+MAX_EPOCHS_KEY = "model/max_epochs"  # when training from nothing (model selection may stop sooner)
 DEFAULT_EVERY = 20
 STEPS = 1000  # progress resolution
 
@@ -125,13 +126,14 @@ class ModelOps(QObject):
             return
         folder = self.folder
         base = str(folder) if self.has_model() else None
+        max_epochs = int(self.window.settings.value(MAX_EPOCHS_KEY, 30))
         self.trained_at = self._finished_count()
 
         def job(project: Project, progress) -> Any:
             def report(fraction: float, _message: str) -> None:
                 progress(int(fraction * STEPS), STEPS)  # raises once the user cancels
 
-            train_model(project, folder, base=base, report=report)
+            train_model(project, folder, base=base, max_epochs=max_epochs, report=report)
             # the new model is saved: its suggestions are written whatever happens now
             return suggest(project, folder)
 

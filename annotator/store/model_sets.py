@@ -3,9 +3,10 @@ opened, and how sure a model was of each document.
 
 A document's confidence under a model is the lowest score of the spans and
 relations in its ``model:<name>`` set (relation scores are in the relation's
-``attrs``); a set without scores counts as fully confident (1.0), so
-documents the model has not scored come last in the "most uncertain first"
-order. Ties keep import order, so the order is fixed for a given model.
+``attrs``); a set without scores counts as fully confident (1.0).
+Documents without the model's set (opened before the model suggested
+anything) come last in the "most uncertain first" order. Ties keep import
+order, so the order is fixed for a given model.
 """
 from __future__ import annotations
 
@@ -60,6 +61,6 @@ def uncertain_document_ids(
     clause, params = project._doc_filter(filters.get("owner"), filters.get("status"), filters.get("search"))
     sql = (
         f"SELECT d.id FROM documents d LEFT JOIN annotation_sets ms ON ms.document_id = d.id AND ms.owner = ?{clause} "
-        f"ORDER BY CASE WHEN ms.id IS NULL THEN 1.0 ELSE {_CONFIDENCE} END, d.id LIMIT ? OFFSET ?"
+        f"ORDER BY ms.id IS NULL, {_CONFIDENCE}, d.id LIMIT ? OFFSET ?"
     )
     return [r[0] for r in project.db.execute(sql, [model_owner, *params, limit, offset])]

@@ -3,11 +3,14 @@ refreshing suggestions on unopened documents, cancelling."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from annotator import api
 from annotator.core.errors import CancelledError
 from annotator.gui.models.queue_model import QueueModel
 from annotator.ops.training import model_dir
+from annotator.store.model_sets import document_confidences
 from annotator.store.project import Project
 from tests.model_data import make_tiny_project
 
@@ -32,7 +35,13 @@ def tiny_path(tmp_path):
     return path
 
 
-def test_train_now_writes_the_model_and_refreshes_only_unopened_documents(qtbot, make_window, tiny_path):
+@pytest.fixture
+def quick(settings):
+    settings.setValue("model/max_epochs", 12)
+    return settings
+
+
+def test_train_now_writes_the_model_and_refreshes_only_unopened_documents(qtbot, make_window, tiny_path, quick):
     window = make_window(tiny_path)
     opened = window.session.document.id  # the first unfinished document, now opened
     assert opened == 31
@@ -52,9 +61,13 @@ def test_train_now_writes_the_model_and_refreshes_only_unopened_documents(qtbot,
     assert window.session.document.id == opened  # the open document stays
     assert not window.queue.table.isColumnHidden(QueueModel.CONFIDENCE)
     window.queue.order.setCurrentIndex(window.queue.order.findData("uncertain"))
-    first = window.queue.model.document_id(0)
-    assert first in range(32, 41)
-    assert window.queue.model.index(0, QueueModel.CONFIDENCE).data() != ""
+    with Project.open(tiny_path) as project:
+        expected = api.uncertain_first(project, model_dir(tiny_path))
+        confidence = document_confidences(project, expected, "model:tiny-model")
+    model = window.queue.model
+    assert [model.document_id(row) for row in range(40)] == expected
+    assert model.index(0, QueueModel.CONFIDENCE).data() == f"{confidence[expected[0]]:.2f}"
+    assert model.index(39, QueueModel.CONFIDENCE).data() == ""  # a finished document: no suggestions
 
 
 def test_cancelling_a_training_keeps_the_previous_model(qtbot, make_window, tiny_path):
@@ -65,7 +78,9 @@ def test_cancelling_a_training_keeps_the_previous_model(qtbot, make_window, tiny
     window = make_window(tiny_path)
     with qtbot.waitSignal(window.model_ops.finished, timeout=120000) as blocker:
         window.action("train_model").trigger()
-        window.model_ops.running.dialog.cancel()  # what the dialog's Cancel button does
+        dialog = window.model_ops.running.dialog
+        dialog.show()
+        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
     _report, error = blocker.args
     assert isinstance(error, CancelledError)
     assert window.reporter.last_message == "training cancelled; the previous model stays in use"
@@ -75,12 +90,11 @@ def test_cancelling_a_training_keeps_the_previous_model(qtbot, make_window, tiny
         assert "model:tiny-model" not in project.owners()
 
 
-def test_automatic_retraining_starts_after_n_finished_documents(qtbot, make_window, tiny_path, settings):
+def test_automatic_retraining_starts_after_n_finished_documents(qtbot, make_window, tiny_path, quick, settings):
     settings.setValue("model/retrain_every", 2)
     window = make_window(tiny_path)
     assert window.action("auto_retrain").text() == "Retrain automatically every 2 finished documents"
     assert window.action("auto_retrain").isChecked()
-    from PySide6.QtCore import Qt
     from .labeling import key
 
     with qtbot.waitSignal(window.model_ops.finished, timeout=120000):
