@@ -9,6 +9,7 @@ The saved folder loads with ``spacy.load`` and adds the
 """
 from __future__ import annotations
 
+import json
 import random
 import shutil
 import time
@@ -159,6 +160,7 @@ def train_ner(
     patience: int = 3,
     continue_epochs: int = 3,
     seed: int = 0,
+    learnt: Iterable[str] = (),
     report: Report | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> tuple[Language, TrainingRun]:
@@ -168,8 +170,9 @@ def train_ner(
     kept. Otherwise, training from nothing first holds out ``holdout`` of the
     documents to find the best number of epochs, then trains again on all of
     them for that many (the final model sees every finished document).
-    Continuing from ``base`` runs ``continue_epochs`` epochs over the items
-    the base has not seen and a sample of those it has (see ``_rehearsal``).
+    Continuing from ``base`` runs ``continue_epochs`` epochs over ``items``
+    (pick them with :func:`rehearsal`). The model's meta records the hashes
+    of the documents of ``items`` and ``learnt`` as seen.
     Raises ``TrainingCancelled`` when ``cancelled()`` turns true.
     """
     started = time.perf_counter()
@@ -183,11 +186,10 @@ def train_ner(
     data = examples(nlp, items)
     dev = examples(nlp, dev_items) if dev_items else None
     seen = set(nlp.meta.get(SEEN_KEY, ())) if base else set()
-    nlp.meta[SEEN_KEY] = sorted(seen | {d.hash for d, _ in items})
+    nlp.meta[SEEN_KEY] = sorted(seen | {d.hash for d, _ in items} | set(learnt))
     if base:
         optimizer = nlp.resume_training()
         steps = _Steps(report, cancelled, continue_epochs)
-        data = _rehearsal(items, data, seen, seed)
         run.epochs, run.steps, run.selection, _ = _fit(nlp, data, optimizer=optimizer, epochs=continue_epochs, seed=seed, steps=steps)
     elif dev:
         optimizer = nlp.initialize(lambda: data)
@@ -221,13 +223,22 @@ def train_ner(
     return nlp, run
 
 
-def _rehearsal(items: Items, data: list[Example], seen: set[str], seed: int) -> list[Example]:
-    """What continued training learns from: every document the base model has
-    not seen, and a sample of the ones it has (:data:`REHEARSAL` times as many,
-    at least :data:`MIN_REHEARSAL`), so the cost of a retrain follows the new
-    documents, not the size of the project."""
-    new = [eg for (document, _), eg in zip(items, data) if document.hash not in seen]
-    old = [eg for (document, _), eg in zip(items, data) if document.hash in seen]
+def seen_documents(model: str | Path) -> set[str]:
+    """The hashes of the documents a model folder was trained on (empty for
+    an installed pipeline or a model this tool did not train)."""
+    meta = Path(model) / "meta.json"
+    if not meta.is_file():
+        return set()
+    return set(json.loads(meta.read_text(encoding="utf-8")).get(SEEN_KEY, ()))
+
+
+def rehearsal(items: Items, seen: set[str], seed: int) -> list[tuple[Document, AnnotationSet]]:
+    """What continued training learns from: every set whose document the base
+    model has not seen, and a sample of the ones it has (:data:`REHEARSAL`
+    times as many, at least :data:`MIN_REHEARSAL`), so the cost of a retrain
+    follows the new documents, not the size of the project."""
+    new = [item for item in items if item[0].hash not in seen]
+    old = [item for item in items if item[0].hash in seen]
     keep = min(len(old), max(REHEARSAL * len(new), MIN_REHEARSAL))
     return new + random.Random(seed).sample(old, keep)
 

@@ -44,7 +44,8 @@ def train_model(
 
     Args:
         base: a model folder or installed spaCy pipeline to continue training
-            from (fine-tuning) instead of starting from nothing.
+            from (fine-tuning) instead of starting from nothing, on the
+            documents it has not seen and a sample of those it has.
         dev: the fraction of documents held out to choose the number of
             epochs (the final model then learns from all of them), or a
             project file whose finished sets choose the best epoch.
@@ -53,7 +54,7 @@ def train_model(
     Raises ``TrainingDataError`` without finished sets, ``TrainingCancelled``
     when ``cancelled()`` turns true.
     """
-    from ..nlp.train import relation_model, save_model, train_ner, train_relations
+    from ..nlp.train import rehearsal, relation_model, save_model, seen_documents, train_ner, train_relations
 
     items = finished_items(project, owner)
     if not items:
@@ -68,13 +69,15 @@ def train_model(
         if not dev_items:
             raise TrainingDataError(f"{dev} has no finished documents to evaluate on")
     labels = sorted({s.label for _, aset in items for s in aset.spans.values()})
+    chosen = rehearsal(items, seen_documents(base), seed) if base else items
     nlp, _run = train_ner(
-        items, lang=project.language, labels=labels, base=str(base) if base else None, dev_items=dev_items,
+        chosen, lang=project.language, labels=labels, learnt=[d.hash for d, _ in items],
+        base=str(base) if base else None, dev_items=dev_items,
         holdout=holdout, max_epochs=max_epochs, continue_epochs=continue_epochs, seed=seed, report=report,
         cancelled=cancelled,
     )
     previous = relation_model(base) if base and Path(base).is_dir() else None
-    relations = train_relations(items, project.scheme.relations, base=previous, seed=seed, cancelled=cancelled)
+    relations = train_relations(chosen, project.scheme.relations, base=previous, seed=seed, cancelled=cancelled)
     return save_model(nlp, relations, Path(output))
 
 

@@ -175,3 +175,16 @@ def test_cli_evaluate_prints_scores_of_a_model_folder(make_project, tmp_path):
         "relations\n"
         "  all                        0.0     0.0     0.0       0       0       0\n"
     )
+
+
+def test_a_retrain_learns_from_the_new_documents_and_a_sample_of_the_seen_ones():
+    from annotator.core.model import Document
+    from annotator.nlp.train import rehearsal
+
+    items = [(Document(i, f"h{i}", "text", ()), AnnotationSet(i, "alice")) for i in range(300)]
+    seen = {f"h{i}" for i in range(290)}
+    chosen = rehearsal(items, seen, seed=0)
+    assert [d.id for d, _ in chosen[:10]] == list(range(290, 300))  # every new document
+    assert len(chosen) == 10 + 100 and {d.hash for d, _ in chosen[10:]} <= seen  # at least 100 rehearsed
+    assert rehearsal(items, seen, seed=0) == chosen
+    assert len(rehearsal(items, {f"h{i}" for i in range(200)}, seed=0)) == 100 + 200  # four times the new ones
