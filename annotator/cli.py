@@ -149,8 +149,12 @@ def _dev_option(value: str) -> float | Path:
 @click.option("--epochs", "continue_epochs", type=int, default=3, show_default=True, help="Epochs when continuing with --from.")
 def train(project: Path, output: Path, owner: str, base: str | None, dev: str, seed: int, max_epochs: int, continue_epochs: int) -> None:
     """Train the project's model (entities with scores, relations) on PROJECT's finished documents into OUTPUT."""
+    said: list[str] = []
+
     def report(fraction: float, message: str) -> None:
-        click.echo(f"[{100 * fraction:3.0f}%] {message}", err=True)
+        if not said or said[-1] != message:  # once per epoch, not per batch
+            said.append(message)
+            click.echo(f"[{100 * fraction:3.0f}%] {message}", err=True)
 
     with api.open_project(project) as proj:
         folder = api.train_model(

@@ -52,6 +52,7 @@ def against_spacy(tmp: Path, n_docs: int, epochs: int) -> None:
     started = time.perf_counter()
     ours = api.train_model(train, tmp / "ours", dev=0.0, max_epochs=epochs, seed=0)
     ours_s = time.perf_counter() - started
+    (tmp / "corpus").mkdir()
     api.export(train, tmp / "corpus" / "train.spacy", format="spacy", owner="gold")
     api.export(dev, tmp / "corpus" / "dev.spacy", format="spacy", owner="gold")
     started = time.perf_counter()

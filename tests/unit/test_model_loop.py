@@ -188,3 +188,15 @@ def test_a_retrain_learns_from_the_new_documents_and_a_sample_of_the_seen_ones()
     assert len(chosen) == 10 + 100 and {d.hash for d, _ in chosen[10:]} <= seen  # at least 100 rehearsed
     assert rehearsal(items, seen, seed=0) == chosen
     assert len(rehearsal(items, {f"h{i}" for i in range(200)}, seed=0)) == 100 + 200  # four times the new ones
+
+
+def test_cli_suggest_and_train_from_a_model(trained):
+    project, _items, model, tmp = trained
+    result = CliRunner().invoke(cli, ["suggest", str(project.path), str(model)])
+    assert result.exit_code == 0, result.output
+    refreshed = len(unopened_document_ids(project))
+    assert result.output.startswith(f"model:tiny-model: {refreshed} documents refreshed, ")
+    result = CliRunner().invoke(cli, ["train", str(project.path), str(tmp / "cli-model"), "--from", str(model), "--epochs", "1"])
+    assert result.exit_code == 0, result.output
+    assert f"Model saved to {tmp / 'cli-model'}" in result.output
+    assert (tmp / "cli-model" / "relations" / "weights.npz").is_file()
