@@ -18,10 +18,10 @@ from .model import AnnotationSet, Relation, Span
 
 class EditTarget(Protocol):
     def insert_span(self, span: Span) -> Span: ...
-    def remove_span(self, span_id: int) -> None: ...
+    def remove_span(self, span_id: int, expected: Span | None = None) -> None: ...
     def replace_span(self, span: Span, expected: Span | None = None) -> None: ...
     def insert_relation(self, relation: Relation) -> Relation: ...
-    def remove_relation(self, relation_id: int) -> None: ...
+    def remove_relation(self, relation_id: int, expected: Relation | None = None) -> None: ...
     def replace_relation(self, relation: Relation, expected: Relation | None = None) -> None: ...
     def change_status(self, status: str, expected: str | None = None) -> None: ...
 
@@ -86,8 +86,8 @@ class DeleteSpan(Edit):
 
     def apply(self, target: EditTarget) -> "DeleteSpan":
         for rel in self.relations:
-            target.remove_relation(rel.id)
-        target.remove_span(self.span.id)
+            target.remove_relation(rel.id, rel)
+        target.remove_span(self.span.id, self.span)
         return self
 
     def inverse(self) -> AddSpan:
@@ -141,7 +141,7 @@ class DeleteRelation(Edit):
     kind = "delete_relation"
 
     def apply(self, target: EditTarget) -> "DeleteRelation":
-        target.remove_relation(self.relation.id)
+        target.remove_relation(self.relation.id, self.relation)
         return self
 
     def inverse(self) -> AddRelation:

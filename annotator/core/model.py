@@ -162,7 +162,9 @@ class AnnotationSet:
         self.spans[span.id] = span
         return span
 
-    def remove_span(self, span_id: int) -> None:
+    def remove_span(self, span_id: int, expected: Span | None = None) -> None:
+        if expected is not None and self.spans.get(span_id) != expected:
+            raise KeyError(f"span {span_id} is not as the edit expects")
         del self.spans[span_id]
 
     def replace_span(self, span: Span, expected: Span | None = None) -> None:
@@ -180,7 +182,9 @@ class AnnotationSet:
         self.relations[relation.id] = relation
         return relation
 
-    def remove_relation(self, relation_id: int) -> None:
+    def remove_relation(self, relation_id: int, expected: Relation | None = None) -> None:
+        if expected is not None and self.relations.get(relation_id) != expected:
+            raise KeyError(f"relation {relation_id} is not as the edit expects")
         del self.relations[relation_id]
 
     def replace_relation(self, relation: Relation, expected: Relation | None = None) -> None:

@@ -336,7 +336,7 @@ def set_to_result(
 ) -> list[dict]:
     """A set's spans as ``labels`` regions and its relations as ``relation`` items."""
     report = report if report is not None else WriteReport()
-    count_extras(report, aset, "Label Studio")
+    count_extras(report, aset, "Label Studio", scores=True)
     result: list[dict] = []
     region_ids: dict[int, str] = {}
     for span in aset.sorted_spans():

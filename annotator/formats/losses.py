@@ -16,8 +16,11 @@ EXTRAS = {"attributes": "brat attributes", "norms": "brat normalisations", "note
 WIDENED = "widened to their outer bounds"
 
 
-def count_extras(report: WriteReport, aset: AnnotationSet, format_name: str) -> None:
-    """Count on ``report`` every brat attribute, normalisation and note of ``aset``."""
+def count_extras(report: WriteReport, aset: AnnotationSet, format_name: str, *, scores: bool = False) -> None:
+    """Count on ``report`` every brat attribute, normalisation and note of
+    ``aset``, and its model scores unless the format holds them (``scores``)."""
+    if not scores:
+        count_scores(report, aset, format_name)
     targets: list[Mapping[str, Any]] = []
     for span in aset.spans.values():
         targets.append(span.attrs)
@@ -26,6 +29,12 @@ def count_extras(report: WriteReport, aset: AnnotationSet, format_name: str) -> 
     for attrs in targets:
         for key, what in EXTRAS.items():
             report.lose(f"{what} ({format_name} holds none)", len(attrs.get(key) or ()))
+
+
+def count_scores(report: WriteReport, aset: AnnotationSet, format_name: str) -> None:
+    """Count the spans of ``aset`` that carry a model's score, for a format without scores."""
+    scored = sum(1 for span in aset.spans.values() if span.score is not None)
+    report.lose(f"span scores ({format_name} holds none)", scored)
 
 
 def count_widened(report: WriteReport, aset: AnnotationSet, format_name: str) -> None:

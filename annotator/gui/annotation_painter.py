@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF, QTextBlock
@@ -33,13 +34,38 @@ class Hit:
     id: int
 
 
+class _Look(NamedTuple):
+    """The colours of a chip, with the part of the pixmap cache key they make."""
+
+    fill: QColor
+    border: QColor | None
+    text: QColor
+    dashed: bool
+    key: tuple
+
+
+def _look(fill: QColor, border: QColor | None, text: QColor, dashed: bool) -> _Look:
+    return _Look(fill, border, text, dashed, (fill.rgba(), border.rgba() if border else 0, text.rgba(), dashed))
+
+
 class AnnotationPainter:
     """Draws and hit-tests the plans of visible blocks."""
 
     def __init__(self, state: ViewState, metrics: Metrics) -> None:
-        self.state = state
+        self._state = state
         self._metrics = metrics
         self.hover_relation: int | None = None
+        self._looks: dict[tuple, _Look] = {}  # by what decides the colours (the styles are the state's)
+        self._font_keys: dict[int, str] = {}
+
+    @property
+    def state(self) -> ViewState:
+        return self._state
+
+    @state.setter
+    def state(self, state: ViewState) -> None:
+        self._state = state
+        self._looks.clear()
 
     @property
     def metrics(self) -> Metrics:
@@ -48,6 +74,7 @@ class AnnotationPainter:
     @metrics.setter
     def metrics(self, metrics: Metrics) -> None:
         self._metrics = metrics
+        self._font_keys.clear()
 
     # -- painting -----------------------------------------------------------
     def fill_of(self, span: Span, emphasised: set[int]) -> tuple[QColor, bool]:
@@ -164,22 +191,28 @@ class AnnotationPainter:
             span = index.span(tag.span_id) if index else None
             if span is None:
                 continue
-            style = self.state.styles.label(span.label)
             strong = tag.span_id in emphasised
-            border = QColor(style.ink)
-            if strong:
-                fill, text_color = style.ink, BASE
-            elif unsure(span):
-                fill, text_color = style.faint, style.ink
-                border.setAlphaF(0.45)
-            elif span.is_suggestion:
-                fill, text_color = style.soft, style.ink
-                border.setAlphaF(0.8)
-            else:
-                fill, text_color = style.fill, TEXT
-                border.setAlphaF(0.35)
-            dashed = span.is_suggestion and not strong
-            self._chip(painter, tag.rect, tag.text, font, fill, border, text_color, dashed)
+            key = (span.label, strong, span.is_suggestion, unsure(span))
+            look = self._looks.get(key)
+            if look is None:
+                look = self._looks[key] = self._tag_look(span, strong)
+            self._chip(painter, tag.rect, tag.text, font, look)
+
+    def _tag_look(self, span: Span, strong: bool) -> _Look:
+        style = self.state.styles.label(span.label)
+        border = QColor(style.ink)
+        if strong:
+            fill, text_color = style.ink, BASE
+        elif unsure(span):
+            fill, text_color = style.faint, style.ink
+            border.setAlphaF(0.45)
+        elif span.is_suggestion:
+            fill, text_color = style.soft, style.ink
+            border.setAlphaF(0.8)
+        else:
+            fill, text_color = style.fill, TEXT
+            border.setAlphaF(0.35)
+        return _look(fill, border, text_color, span.is_suggestion and not strong)
 
     def _chip(
         self,
@@ -187,17 +220,14 @@ class AnnotationPainter:
         rect: QRectF,
         text: str,
         font: QFont,
-        fill: QColor,
-        border: QColor | None,
-        text_color: QColor,
-        dashed: bool,
+        look: _Look,
     ) -> None:
         """A rounded box with centred text, rendered once and kept as a pixmap."""
         dpr = painter.device().devicePixelRatioF()
-        key = (
-            text, font.key(), fill.rgba(), border.rgba() if border else 0, text_color.rgba(),
-            dashed, rect.width(), rect.height(), dpr,
-        )
+        font_key = self._font_keys.get(id(font))
+        if font_key is None:
+            font_key = self._font_keys[id(font)] = font.key()
+        key = (text, font_key, look.key, rect.width(), rect.height(), dpr)
         pixmap = _CHIPS.get(key)
         if pixmap is None:
             if len(_CHIPS) > 4000:
@@ -208,17 +238,17 @@ class AnnotationPainter:
             chip = QPainter(pixmap)
             chip.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             chip.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-            if border is None:
+            if look.border is None:
                 chip.setPen(Qt.PenStyle.NoPen)
             else:
-                pen = QPen(border, 1.0)
-                if dashed:
+                pen = QPen(look.border, 1.0)
+                if look.dashed:
                     pen.setStyle(Qt.PenStyle.DashLine)
                 chip.setPen(pen)
-            chip.setBrush(fill)
+            chip.setBrush(look.fill)
             chip.drawRoundedRect(QRectF(0.5, 0.5, rect.width() - 1, rect.height() - 1), 3, 3)
             chip.setFont(font)
-            chip.setPen(text_color)
+            chip.setPen(look.text)
             chip.drawText(QRectF(0, 0, rect.width(), rect.height()), Qt.AlignmentFlag.AlignCenter, text)
             chip.end()
             _CHIPS[key] = pixmap
@@ -255,10 +285,14 @@ class AnnotationPainter:
                     painter.drawEllipse(QPointF(x, arc.y), 2.0, 2.0)
             if arc.label_rect.isNull():
                 continue
-            label_bg = QColor(BASE)
-            label_bg.setAlphaF(0.92)
+            key = ("\0relation", rel.label, selected)
+            look = self._looks.get(key)
+            if look is None:
+                label_bg = QColor(BASE)
+                label_bg.setAlphaF(0.92)
+                look = self._looks[key] = _look(label_bg, None, color, False)
             font = m.tag_font if selected else m.arc_font
-            self._chip(painter, arc.label_rect, arc.text, font, label_bg, None, color, False)
+            self._chip(painter, arc.label_rect, arc.text, font, look)
 
     def paint_link(self, painter: QPainter, line: QLineF) -> None:
         """The dashed line from a pending relation's head to the mouse."""

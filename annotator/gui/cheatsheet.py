@@ -12,6 +12,7 @@ MOUSE_ROWS = (
     ("Mouse", "drag over text", "select words for a new span (Alt: exact characters)"),
     ("Mouse", "click a span or tag", "select the span; while drawing a relation, link to it"),
     ("Mouse", "click an arc", "select the relation"),
+    ("Mouse", "right-click a span or arc", "a menu of what can be done to it, with the keys"),
 )
 
 

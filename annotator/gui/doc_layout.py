@@ -89,6 +89,9 @@ class BlockPlan:
 Planner = Callable[[QTextBlock], "tuple[list[float], BlockPlan]"]
 
 
+_BASE_RECT = QPlainTextDocumentLayout.blockBoundingRect
+
+
 class AnnotatedLayout(QPlainTextDocumentLayout):
     """A plain-text layout that opens a gap above each line, as its planner says.
 
@@ -107,12 +110,14 @@ class AnnotatedLayout(QPlainTextDocumentLayout):
         self.gaps: dict[tuple[int, int], float] = {}
 
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt name)
-        rect = super().blockBoundingRect(block)
+        # Qt asks this hundreds of times per paint: the fast path is one
+        # call into Qt and two look-ups on the block's layout.
+        rect = _BASE_RECT(self, block)
         layout = block.layout()
         if self.planner is None or layout.lineCount() == 0 or layout.lineAt(0).y() > 0:
             return rect
         self._apply_plan(block)
-        return super().blockBoundingRect(block)
+        return _BASE_RECT(self, block)
 
     def forget(self) -> None:
         """Drop every plan and kept gap (new text, or a new width)."""

@@ -75,6 +75,9 @@ class DocView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # A scroll bar that came and went with the length of the text would
+        # change the width, so every line would break anew and move.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         palette = self.palette()
         palette.setColor(QPalette.ColorRole.Base, BASE)
         palette.setColor(QPalette.ColorRole.Text, TEXT)
@@ -372,10 +375,12 @@ class DocView(QPlainTextEdit):
             return
         clip = QRectF(event.rect())
         visible = []
+        plans = self._layout.plans
         for block, geometry in self._visible_blocks():
             if geometry.bottom() + 16 < clip.top():
                 continue
-            plan = self._layout.plan(block)
+            # _visible_blocks measured the block, which planned it if it had to be
+            plan = plans.get(block.blockNumber()) or self._layout.plan(block)
             if plan is not None:
                 visible.append((plan, geometry.topLeft()))
         # Span fills go under the text, which Qt draws next; tags and arcs over it.

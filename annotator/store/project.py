@@ -743,9 +743,17 @@ def _sidecars(path: Path) -> tuple[Path, Path]:
 def _move_into_place(partial: Path, path: Path) -> None:
     """Give the finished file ``partial`` the name ``path``, never replacing a
     file that appeared there meanwhile."""
+    exists = ProjectError(f"{path} already exists; open it, or choose another name")
     try:
         os.link(partial, path)
+        return
     except FileExistsError:
-        raise ProjectError(f"{path} already exists; open it, or choose another name") from None
+        raise exists from None
+    except OSError:
+        pass  # a file system without hard links (FAT, some network shares): rename instead
+    if path.exists():
+        raise exists
+    try:
+        os.rename(partial, path)
     except OSError as exc:
         raise ProjectError(f"cannot create {path}: {exc.strerror}; choose another folder") from None

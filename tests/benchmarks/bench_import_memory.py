@@ -51,10 +51,13 @@ def write_conll(path: Path, size: int) -> None:
     words = PARAGRAPH.split()
     with open(path, "w", encoding="utf-8") as fh:
         fh.write("-DOCSTART- -X- O O\n\n")
+        n = 0
         while fh.tell() < size:
+            fh.write(f"Report O\n{n} O\n")  # every sentence differs, so no part repeats another
             for i, word in enumerate(words):
                 fh.write(f"{word} {'B-ORG' if i == 0 else 'O'}\n")
             fh.write("\n")
+            n += 1
 
 
 def write_labelstudio(path: Path, size: int) -> None:

@@ -106,6 +106,7 @@ def test_a_huge_range_is_kept_as_a_number(tmp_path):
         ("<ENTITY>=A", "<ENTITY> is reserved"),
         ("\t\tDeep Theme:A", "Deep is indented but has no parent"),
         ("Binding Theme:A, <INHERIT>", "<INHERIT> on a type without a parent"),
+        ("Binding Theme:A Site:A", "cannot read the argument 'Theme:A Site:A'"),
     ],
 )
 def test_what_brat_refuses_is_an_error_with_file_and_line(tmp_path, line, reason):
@@ -273,3 +274,9 @@ def test_a_role_an_event_type_lacks_in_the_conf_is_added_to_its_line(tmp_path):
     assert written == BIO_CONF.replace(
         "Binding     Theme+:Protein, Site*:Entity", "Binding     Theme+:Protein, Site*:Entity, Cause*:Entity"
     )
+
+
+def test_old_confs_with_spaces_in_names_before_a_tab_are_read_as_brat_reads_them(tmp_path):
+    scheme = read_scheme(write_conf(tmp_path, "[entities]\nGene\n[events]\nBe born\tPerson-Arg:Gene, Place-Arg?:Gene\n"))
+    assert scheme.label_names == ("Gene", "Be_born")
+    assert scheme.relation("Person-Arg").head == ("Be_born",)

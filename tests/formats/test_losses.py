@@ -30,7 +30,7 @@ def items() -> list[tuple[Document, AnnotationSet]]:
             "norms": [{"type": "Wiki", "ref": "Wiki:Q1", "text": ""}],
         }),
         2: Span(2, 12, 18, "ORG"),
-        3: Span(3, 22, 28, "GPE"),
+        3: Span(3, 22, 28, "GPE", "model", score=0.9),
         4: Span(4, 0, 18, "ORG", fragments=((0, 7), (12, 18))),
     }
     relations = {1: Relation(1, 2, 3, "location", attrs={"attributes": {"Negated": True}})}
@@ -38,7 +38,8 @@ def items() -> list[tuple[Document, AnnotationSet]]:
 
 
 def expected(label: str) -> dict[str, int]:
-    out = {key.replace("{})", label): n for key, n in EXTRAS.items()}
+    out = {} if label == "Label Studio" else {f"span scores ({label} holds none)": 1}
+    out.update({key.replace("{})", label): n for key, n in EXTRAS.items()})
     out[f"discontinuous spans ({label} has none)"] = 1
     return out
 
@@ -56,7 +57,7 @@ def expected(label: str) -> dict[str, int]:
 def test_every_writer_counts_what_it_cannot_hold(tmp_path, fmt, file, label, how):
     report = registry.get(fmt).writer(items(), tmp_path / file, scheme=Scheme.default())
     assert report.lost == expected(label)
-    assert report.warnings() == [
+    assert report.warnings() == ([] if label == "Label Studio" else [f"1 span scores ({label} holds none) not written"]) + [
         f"2 brat attributes ({label} holds none) not written",
         f"1 brat normalisations ({label} holds none) not written",
         f"1 brat notes ({label} holds none) not written",
@@ -89,3 +90,9 @@ def test_the_cli_export_prints_the_losses(tmp_path, make_project):
         "warning: 1 brat attributes (Prodigy JSONL holds none) not written",
         "warning: 1 discontinuous spans (Prodigy JSONL has none) widened to their outer bounds",
     ]
+
+
+@pytest.mark.parametrize("fmt, file, label", [("brat", "out", "brat"), ("conll", "out.conll", "CoNLL")])
+def test_formats_without_scores_count_them(tmp_path, fmt, file, label):
+    report = registry.get(fmt).writer(items(), tmp_path / file, scheme=Scheme.default())
+    assert report.lost[f"span scores ({label} holds none)"] == 1

@@ -339,3 +339,13 @@ def test_a_symmetric_relation_has_no_arrowhead(make_view):
     view = split_view(make_view, [{"name": "partner", "symmetric": True}])
     assert len(view.relation_label_rects(1)) == 2
     assert view.arrowheads(1) == 0
+
+
+def test_a_long_text_does_not_narrow_the_view(make_view):
+    view = make_view()  # one short paragraph: nothing to scroll
+    width = view.viewport().width()
+    text, aset = long_article()
+    view.set_document(document(text), aset, SCHEME)
+    view.viewport().repaint()
+    assert view.verticalScrollBar().maximum() > 0
+    assert view.viewport().width() == width  # the scroll bar was there all along: no line breaks anew

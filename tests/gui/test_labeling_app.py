@@ -244,7 +244,7 @@ def test_import_shows_the_sets_it_left_out(qtbot, window, tmp_path):
         "1 sets differ from the ones already in the project and were not imported "
         f"(import with --replace-existing to take the file's version): {second}:1"
     )
-    assert window.reporter.last_dialog.windowTitle() == "Import: what was left out"
+    assert window.reporter.last_dialog.windowTitle() == "Import: warnings"
 
 
 def test_export_runs_on_a_worker(qtbot, window, tmp_path):

@@ -229,3 +229,28 @@ def test_cli_stats_on_a_damaged_project_exits_1_with_the_message(make_project):
     result = CliRunner().invoke(cli, ["stats", str(path)])
     assert result.exit_code == 1
     assert result.output.startswith(f"Error: [E006] {path} is damaged:")
+
+
+def test_init_on_a_file_system_without_hard_links_renames_the_finished_file(tmp_path, monkeypatch):
+    def no_links(src, dst):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    path = tmp_path / "new.annotator"
+    with Project.create(path) as project:
+        assert project.stats()["documents"] == 0
+    assert [p.name for p in tmp_path.iterdir() if not p.name.endswith(("-wal", "-shm"))] == ["new.annotator"]
+
+
+def test_an_import_stopped_by_its_progress_callback_writes_nothing(make_project, tmp_path):
+    from annotator.core.errors import CancelledError
+
+    project = make_project()
+    (tmp_path / "a.txt").write_text("Foxconn will invest in Ohio.", encoding="utf-8")
+
+    def cancelled(done, total):
+        raise CancelledError("cancelled; nothing of this operation was saved")
+
+    with pytest.raises(CancelledError):
+        api.import_files(project, [tmp_path / "a.txt"], preannotate="none", progress=cancelled)
+    assert project.stats()["documents"] == 0

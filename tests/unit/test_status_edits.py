@@ -57,3 +57,34 @@ def test_in_memory_sets_check_the_expected_status_too():
         edits.SetStatus("new", "skipped").apply(aset)
     assert edits.SetStatus("done", "reviewed").apply(aset) == edits.SetStatus("done", "reviewed")
     assert aset.status == "reviewed"
+
+
+def test_a_stale_deletion_of_a_span_relabelled_elsewhere_is_refused(make_project):
+    from dataclasses import replace
+
+    mine = make_project()
+    doc = add_doc(mine)
+    added = mine.apply(doc, "ann", edits.AddSpan(Span(0, 0, 7, "ORG")))
+    stale = mine.annotation_set(doc, "ann")
+    with Project.open(mine.path) as other:
+        other.apply(doc, "ann", edits.UpdateSpan(added.span, replace(added.span, label="GPE")))
+    with pytest.raises(EditConflictError, match=f"span {added.span.id} was changed elsewhere; reload the document"):
+        mine.apply(doc, "ann", edits.delete_span(stale, added.span.id))
+    assert [s.label for s in mine.annotation_set(doc, "ann").spans.values()] == ["GPE"]
+
+
+def test_a_stale_deletion_of_a_relation_changed_elsewhere_is_refused(make_project):
+    from dataclasses import replace
+
+    from annotator.core.model import Relation
+
+    mine = make_project()
+    doc = add_doc(mine)
+    a = mine.apply(doc, "ann", edits.AddSpan(Span(0, 0, 7, "ORG"))).span
+    b = mine.apply(doc, "ann", edits.AddSpan(Span(0, 8, 12, "ORG"))).span
+    rel = mine.apply(doc, "ann", edits.AddRelation(Relation(0, a.id, b.id, "partner"))).relation
+    with Project.open(mine.path) as other:
+        other.apply(doc, "ann", edits.UpdateRelation(rel, replace(rel, label="investor")))
+    with pytest.raises(EditConflictError, match=f"relation {rel.id} was changed elsewhere; reload the document"):
+        mine.apply(doc, "ann", edits.DeleteRelation(rel))
+    assert [r.label for r in mine.annotation_set(doc, "ann").relations.values()] == ["investor"]

@@ -110,9 +110,8 @@ class AgreementDock(QDockWidget):
             if name in COLUMN_TIPS:
                 table.horizontalHeaderItem(col).setToolTip(COLUMN_TIPS[name])
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # labels are never cut off
+        header.setStretchLastSection(True)
         return table
 
     # -- computing ------------------------------------------------------------
