@@ -36,6 +36,11 @@ def tiny_path(tmp_path):
 
 
 @pytest.fixture
+def window_on_tiny(make_window, tiny_path):
+    return make_window(tiny_path)
+
+
+@pytest.fixture
 def quick(settings):
     settings.setValue("model/max_epochs", 12)
     return settings
@@ -103,3 +108,14 @@ def test_automatic_retraining_starts_after_n_finished_documents(qtbot, make_wind
         key(qtbot, window, Qt.Key_Return, Qt.KeyboardModifier.ControlModifier)
         assert not window.model_ops.idle()
     assert (model_dir(tiny_path) / "meta.json").is_file()
+
+
+def test_unsure_suggestions_are_drawn_fainter_than_sure_ones(window_on_tiny):
+    from annotator.core.model import Span
+
+    painter = window_on_tiny.doc_view._painter
+    sure, unsure, human = (Span(1, 0, 5, "ORG", "model", 0.95), Span(2, 0, 5, "ORG", "model", 0.3),
+                           Span(3, 0, 5, "ORG", "human"))
+    (sure_fill, sure_dotted), (unsure_fill, unsure_dotted) = painter.fill_of(sure, set()), painter.fill_of(unsure, set())
+    assert sure_dotted and unsure_dotted
+    assert unsure_fill.lightness() > sure_fill.lightness() > painter.fill_of(human, set())[0].lightness()
