@@ -445,6 +445,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         try:
             self.session.close()
+        except AnnotatorError as exc:
+            self.reporter.error_on_close(exc)
         finally:
             self.project.close()
         super().closeEvent(event)

@@ -438,6 +438,8 @@ class ReviewWindow(QMainWindow):
         self.agreement.stop()
         try:
             self.session.close()
+        except AnnotatorError as exc:
+            self.reporter.error_on_close(exc)
         finally:
             self.project.close()
         super().closeEvent(event)
