@@ -22,12 +22,18 @@ PREFERRED_SUGGESTIONS = "model:rules"
 
 
 def suggestion_owner(project: Project, document_id: int) -> str | None:
-    """The ``model:*`` set an annotator starts from: ``model:rules`` when the
-    document has it, else the first other ``model:`` set, else None."""
+    """The ``model:*`` set an annotator starts from: the most recently written
+    one (a model trained on the project refreshes its set after the import's
+    rules wrote theirs), ``model:rules`` on a tie; None without any."""
     owners = [o for o in project.owners(document_id) if is_suggestion_owner(o)]
-    if PREFERRED_SUGGESTIONS in owners:
-        return PREFERRED_SUGGESTIONS
-    return owners[0] if owners else None
+    if not owners:
+        return None
+
+    def written(owner: str) -> tuple[str, bool]:
+        row = project.set_row(document_id, owner)
+        return (row[2] or "") if row else "", owner == PREFERRED_SUGGESTIONS
+
+    return max(owners, key=written)
 
 
 class DocumentSession(QObject):
