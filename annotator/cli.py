@@ -236,12 +236,13 @@ def agreement(project: Path, annotators: str | None, labels: str | None, all_doc
 @click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--annotators", help="Comma-separated annotators to compare; key k takes the k-th one's version (default: all but gold and model:*).")
 @click.option("--auto", type=click.Choice(["unanimous", "majority", "off"]), default="unanimous", show_default=True, help="What a document's new gold set starts with.")
+@click.option("--reviewer", help="Your name, recorded on every gold edit (default: the saved reviewer name, else asked once).")
 @click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Save the window as a PNG to this file and exit.")
-def review(project: Path, annotators: str | None, auto: str, screenshot: Path | None) -> None:
-    """Adjudicate PROJECT's annotators into gold sets in the review window."""
+def review(project: Path, annotators: str | None, auto: str, reviewer: str | None, screenshot: Path | None) -> None:
+    """Adjudicate PROJECT's annotators' finished sets into gold sets in the review window."""
     from .gui.review.launch import run_review
 
-    sys.exit(run_review(project, _names(annotators), auto, screenshot=screenshot))
+    sys.exit(run_review(project, _names(annotators), auto, screenshot=screenshot, reviewer=reviewer))
 
 
 @cli.command("open")

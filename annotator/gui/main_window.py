@@ -123,10 +123,6 @@ class MainWindow(QMainWindow):
         e, f = self.editor, self.file_ops
         handlers = {
             **e.handlers(),
-            "accept": e.accept,
-            "accept_all": e.accept_all,
-            "reject": e.reject,
-            "reject_all": e.reject_all,
             "done": lambda: self.finish("done"),
             "skip": lambda: self.finish("skipped"),
             "next_doc": lambda: self.step_document(1),
@@ -347,7 +343,9 @@ class MainWindow(QMainWindow):
         if rel is None:
             return
         a = self.actions_by_name
-        self._popup(context_menu(self, f"{rel.label} relation", [a["relation_type"], a["reverse"], None, a["delete"]]), where)
+        suggestion = [a["accept"], a["reject"], None] if rel.is_suggestion else []
+        items = [*suggestion, a["relation_type"], a["reverse"], None, a["delete"]]
+        self._popup(context_menu(self, f"{rel.label} relation", items), where)
 
     def _popup(self, menu: QMenu, where: QPoint) -> None:
         if self.context_menu is not None:
@@ -447,6 +445,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/state", self.saveState())
         try:
             self.session.close()
+        except AnnotatorError as exc:
+            self.reporter.error_on_close(exc)
         finally:
             self.project.close()
         super().closeEvent(event)
