@@ -16,12 +16,14 @@ from .ops.exporting import export
 from .ops.importing import ImportReport, import_files
 from .ops.merging import MergeReport, merge_projects
 from .ops.review import documents_by_disagreement, mark_reviewed, prepare_gold
-from .ops.training import train_model
+from .ops.suggesting import SuggestReport, suggest
+from .ops.training import evaluate_model, model_dir, train_model
 from .store.project import Project
 
 __all__ = [
     "init_project", "open_project", "import_files", "export", "stats", "train_model", "merge_projects",
     "agreement", "prepare_gold", "documents_by_disagreement", "mark_reviewed",
+    "evaluate_model", "suggest", "model_dir", "uncertain_first", "SuggestReport",
     "MergeReport", "ImportReport", "Project", "Scheme",
 ]
 
@@ -52,3 +54,12 @@ def stats(project: Project) -> dict[str, Any]:
     """
     project.check()
     return project.stats()
+
+
+def uncertain_first(project: Project, model: str | Path, *, limit: int = -1) -> list[int]:
+    """Document ids, those whose ``model`` suggestions are least confident
+    first (see ``annotator suggest``); documents without them come last."""
+    from .ops.importing import model_name
+    from .store.model_sets import uncertain_document_ids
+
+    return uncertain_document_ids(project, "model:" + model_name(str(model)), limit=limit)

@@ -131,19 +131,66 @@ def stats(project: Path, as_json: bool) -> None:
             click.echo(f"  {label}: {n}")
 
 
+def _dev_option(value: str) -> float | Path:
+    try:
+        return float(value)
+    except ValueError:
+        return Path(value)
+
+
 @cli.command()
 @click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("output", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--set", "owner", default="", help="Whose annotations to learn from (default: gold if any, else every annotator).")
-@click.option("--dev", type=float, default=0.2, show_default=True, help="Fraction of documents held out for evaluation.")
+@click.option("--from", "base", help="Continue training from a model folder or an installed spaCy pipeline.")
+@click.option("--dev", default="0.2", show_default=True, help="Fraction of documents held out to choose the number of epochs (the final model learns from all), or a project file to choose the best epoch on.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed for the split and for training.")
-@click.option("--max-epochs", type=int, help="Stop after this many epochs.")
-@click.option("--max-steps", type=int, help="Stop after this many steps.")
-def train(project: Path, output: Path, owner: str, dev: float, seed: int, max_epochs: int | None, max_steps: int | None) -> None:
-    """Train a spaCy NER model on PROJECT's finished annotations into OUTPUT."""
+@click.option("--max-epochs", type=int, default=30, show_default=True, help="Most epochs when training from nothing.")
+@click.option("--epochs", "continue_epochs", type=int, default=3, show_default=True, help="Epochs when continuing with --from.")
+def train(project: Path, output: Path, owner: str, base: str | None, dev: str, seed: int, max_epochs: int, continue_epochs: int) -> None:
+    """Train the project's model (entities with scores, relations) on PROJECT's finished documents into OUTPUT."""
+    said: list[str] = []
+
+    def report(fraction: float, message: str) -> None:
+        if not said or said[-1] != message:  # once per epoch, not per batch
+            said.append(message)
+            click.echo(f"[{100 * fraction:3.0f}%] {message}", err=True)
+
     with api.open_project(project) as proj:
-        best = api.train_model(proj, output, owner=owner, dev=dev, seed=seed, max_epochs=max_epochs, max_steps=max_steps, verbose=True)
-    click.echo(f"Model saved to {best}; pre-annotate with: annotator import PROJECT FILES --preannotate {best}")
+        folder = api.train_model(
+            proj, output, owner=owner, base=base, dev=_dev_option(dev), seed=seed, max_epochs=max_epochs,
+            continue_epochs=continue_epochs, report=report,
+        )
+    click.echo(f"Model saved to {folder}; refresh suggestions with: annotator suggest {project} {folder}")
+
+
+@cli.command()
+@click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("model")
+@click.option("--set", "owner", default="", help="The reference annotations (default: gold if any, else every annotator's finished sets).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def evaluate(project: Path, model: str, owner: str, as_json: bool) -> None:
+    """Precision, recall and F1 per label of MODEL's spans and relations on PROJECT's finished sets."""
+    with api.open_project(project) as proj:
+        result = api.evaluate_model(proj, model, owner=owner)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        click.echo(result.table(), nl=False)
+
+
+@cli.command()
+@click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("model")
+def suggest(project: Path, model: str) -> None:
+    """Refresh MODEL's suggestions on the documents of PROJECT no one has opened yet."""
+    progress = _Progress()
+    with api.open_project(project) as proj:
+        try:
+            report = api.suggest(proj, model, progress=progress)
+        finally:
+            progress.finish()
+    click.echo(report.summary())
 
 
 @cli.command()
@@ -189,12 +236,13 @@ def agreement(project: Path, annotators: str | None, labels: str | None, all_doc
 @click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--annotators", help="Comma-separated annotators to compare; key k takes the k-th one's version (default: all but gold and model:*).")
 @click.option("--auto", type=click.Choice(["unanimous", "majority", "off"]), default="unanimous", show_default=True, help="What a document's new gold set starts with.")
+@click.option("--reviewer", help="Your name, recorded on every gold edit (default: the saved reviewer name, else asked once).")
 @click.option("--screenshot", type=click.Path(dir_okay=False, path_type=Path), help="Save the window as a PNG to this file and exit.")
-def review(project: Path, annotators: str | None, auto: str, screenshot: Path | None) -> None:
-    """Adjudicate PROJECT's annotators into gold sets in the review window."""
+def review(project: Path, annotators: str | None, auto: str, reviewer: str | None, screenshot: Path | None) -> None:
+    """Adjudicate PROJECT's annotators' finished sets into gold sets in the review window."""
     from .gui.review.launch import run_review
 
-    sys.exit(run_review(project, _names(annotators), auto, screenshot=screenshot))
+    sys.exit(run_review(project, _names(annotators), auto, screenshot=screenshot, reviewer=reviewer))
 
 
 @cli.command("open")

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Collection, Mapping, Sequence
 
-from .edits import Batch, DeleteRelation, DeleteSpan, Edit, add_linked
+from .edits import Batch, Edit, add_linked, delete_spans
 from .errors import InvalidAnnotationError
 from .model import AnnotationSet, Relation, Span
 from .scheme import Scheme
@@ -58,8 +58,9 @@ def symmetric_relations(scheme: Scheme) -> frozenset[str]:
 class SpanCandidate:
     """A distinct span and who made it (in the order annotators were compared).
 
-    ``span`` is the first maker's span: its fragments and attributes go into
-    the gold set.
+    ``span`` is the first maker's span (the first who confirmed it, when
+    some left it an unconfirmed suggestion): its fragments and attributes go
+    into the gold set.
     """
 
     key: SpanKey
@@ -165,7 +166,7 @@ def candidates(
             makers = span_makers.setdefault(key, [])
             if name not in makers:
                 makers.append(name)
-                span_first.setdefault(key, span)
+                _keep_confirmed(span_first, key, span)
         for rel in aset.sorted_relations():
             head, child = aset.spans.get(rel.head), aset.spans.get(rel.child)
             if head is None or child is None:
@@ -177,13 +178,21 @@ def candidates(
             makers = rel_makers.setdefault(key, [])
             if name not in makers:
                 makers.append(name)
-                rel_first.setdefault(key, rel)
+                _keep_confirmed(rel_first, key, rel)
     spans = tuple(
         SpanCandidate(k, tuple(span_makers[k]), span_first[k])
         for k in sorted(span_makers, key=lambda k: (k[0], -k[1], k[2]))
     )
     relations = tuple(RelationCandidate(k, tuple(rel_makers[k]), rel_first[k]) for k in sorted(rel_makers))
     return Candidates(names, spans, relations, symmetric)
+
+
+def _keep_confirmed(first: dict, key, item: Span | Relation) -> None:
+    """Keep the first maker's item, unless it is an unconfirmed suggestion
+    and this maker confirmed theirs."""
+    held = first.get(key)
+    if held is None or (held.is_suggestion and not item.is_suggestion):
+        first[key] = item
 
 
 # -- clusters -----------------------------------------------------------------
@@ -307,8 +316,11 @@ def initial_gold(cands: Candidates, auto: str = "unanimous") -> tuple[list[Span]
 
     Returns:
         ``(spans, relations)`` with ids 1, 2, ... that the relations use;
-        spans keep the first maker's fragments and attributes, all items
-        have origin ``human`` and no score. Both empty without annotators.
+        spans keep the first maker's fragments and attributes. An item some
+        annotator confirmed has origin ``human`` and no score; one that every
+        maker left as an unconfirmed suggestion keeps its suggestion origin
+        (and score), so gold never claims a person checked it. Both empty
+        without annotators.
 
     Raises:
         ValueError: an unknown ``auto`` mode.
@@ -333,11 +345,14 @@ def initial_gold(cands: Candidates, auto: str = "unanimous") -> tuple[list[Span]
 
 
 def _gold_span(c: SpanCandidate, span_id: int) -> Span:
+    if c.span.is_suggestion:  # no maker confirmed it: gold says so
+        return replace(c.span, id=span_id)
     return replace(c.span, id=span_id, origin="human", score=None)
 
 
 def _gold_relation(c: RelationCandidate, rel_id: int, head: int, child: int) -> Relation:
-    return replace(c.relation, id=rel_id, head=head, child=child, label=c.label, origin="human")
+    origin = c.relation.origin if c.relation.is_suggestion else "human"
+    return replace(c.relation, id=rel_id, head=head, child=child, label=c.label, origin=origin)
 
 
 def _gold_index(gold: AnnotationSet, symmetric: Collection[str]) -> tuple[dict[SpanKey, list[Span]], dict[RelationKey, list[Relation]]]:
@@ -404,13 +419,8 @@ def resolve(
     gold_spans, gold_relations = _gold_index(gold, cands.symmetric)
     removed_spans = [s for k in sorted(cluster.span_keys() - version.spans) for s in gold_spans.get(k, ())]
     removed_ids = {s.id for s in removed_spans}
-    edits: list[Edit] = []
-    for key in sorted(cluster.relation_keys() - version.relations):
-        for rel in gold_relations.get(key, ()):
-            if rel.head not in removed_ids and rel.child not in removed_ids:
-                edits.append(DeleteRelation(rel))
-    for span in removed_spans:
-        edits.append(DeleteSpan(span, tuple(gold.relations_of(span.id))))
+    removed_rels = [r.id for k in sorted(cluster.relation_keys() - version.relations) for r in gold_relations.get(k, ())]
+    edits: list[Edit] = list(delete_spans(gold, removed_ids, removed_rels))
     new_spans: list[Span] = []
     ids: dict[SpanKey, int] = {k: v[0].id for k, v in gold_spans.items() if v[0].id not in removed_ids}
 

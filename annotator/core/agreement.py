@@ -16,6 +16,13 @@ Definitions used throughout:
   a token when their character ranges intersect; for a discontinuous span,
   when one of its pieces does), else ``"O"``. When several spans cover a
   token the longest (``end - start``) wins, then the first label by name.
+* **Token kappa, all tokens** (``kappa``): Cohen's kappa over every token of
+  the documents both annotators have, so two ``"O"`` count as agreement.
+  Since most tokens of a news text are ``"O"``, this runs high.
+* **Token kappa, annotated tokens** (``kappa_annotated``): the same over only
+  the tokens at least one of the two annotators labelled (the convention of
+  INCEpTION and DKPro Agreement): tokens both left ``"O"`` are left out.
+  Per label, one label against every other category, on those same tokens.
 * **Relation match**: same relation label, head span (start, end, label)
   and child span (start, end, label); for relation types named in
   ``symmetric_relations`` head and child may be swapped.
@@ -310,6 +317,8 @@ class _Corpus:
         ca, cb = self.cats[ai], self.cats[bi]
         mask = (ca >= 0) & (cb >= 0)
         table = np.bincount(ca[mask] * k + cb[mask], minlength=k * k).reshape(k, k)
+        annotated = table.copy()
+        annotated[0, 0] = 0  # the tokens neither annotator labelled
         return PairAgreement(
             a=self.annotators[ai],
             b=self.annotators[bi],
@@ -321,6 +330,11 @@ class _Corpus:
             kappa_per_label={
                 label: cohen_kappa(binary_table(table, i)) for i, label in enumerate(self.labels, start=1)
             },
+            kappa_annotated=cohen_kappa(annotated),
+            kappa_annotated_per_label={
+                label: cohen_kappa(binary_table(annotated, i)) for i, label in enumerate(self.labels, start=1)
+            },
+            annotated_tokens=int(annotated.sum()),
             relations=self._relation_scores(ai, bi, both),
         )
 

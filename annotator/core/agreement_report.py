@@ -1,12 +1,14 @@
 """The agreement report: figures per annotator pair and for the whole set.
 
-Built by ``core.agreement.compute_agreement``; ``to_dict()`` is the JSON form
-(stable key order, ``None`` where a figure is undefined) and
-``format_table()`` the text the CLI prints.
+Built by ``core.agreement.compute_agreement`` (whose docstring defines every
+figure); ``to_dict()`` is the JSON form (stable key order, ``None`` where a
+figure is undefined), ``format_table()`` the text the CLI prints, and
+``scope()``/``headline()`` the two lines both the CLI and the review window
+lead with, so the two never disagree.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 
@@ -81,7 +83,10 @@ class MatchScores:
 class PairAgreement:
     """Agreement of annotator ``a`` (the reference) with annotator ``b``.
 
-    Computed over the ``documents`` both have a set for, ``tokens`` tokens.
+    Computed over the ``documents`` both have a set for, ``tokens`` tokens,
+    ``annotated_tokens`` of which at least one of the two labelled. ``kappa``
+    counts every token (two ``O`` agree); ``kappa_annotated`` only the
+    annotated tokens (the INCEpTION/DKPro convention).
     """
 
     a: str
@@ -93,6 +98,9 @@ class PairAgreement:
     kappa: float | None
     kappa_per_label: Mapping[str, float | None]
     relations: MatchScores
+    kappa_annotated: float | None = None
+    kappa_annotated_per_label: Mapping[str, float | None] = field(default_factory=dict)
+    annotated_tokens: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -102,6 +110,11 @@ class PairAgreement:
             "tokens": self.tokens,
             "spans": {"exact": self.spans_exact.to_dict(), "overlap": self.spans_overlap.to_dict()},
             "kappa": {"overall": self.kappa, "per_label": dict(self.kappa_per_label)},
+            "kappa_annotated": {
+                "tokens": self.annotated_tokens,
+                "overall": self.kappa_annotated,
+                "per_label": dict(self.kappa_annotated_per_label),
+            },
             "relations": self.relations.to_dict(),
         }
 
@@ -155,12 +168,36 @@ class AgreementReport:
     def pooled_relations(self) -> MatchScores:
         return sum((p.relations for p in self.pairs), MatchScores({}))
 
-    def mean_kappa(self, label: str | None = None) -> float | None:
-        """Mean pairwise Cohen's kappa (Light's kappa) overall or for one label;
-        pairs whose kappa is undefined are left out."""
+    def mean_kappa(self, label: str | None = None, *, annotated: bool = False) -> float | None:
+        """Mean pairwise Cohen's kappa (Light's kappa) overall or for one label,
+        over all tokens or (``annotated``) only tokens someone labelled; pairs
+        whose kappa is undefined are left out."""
+        if annotated:
+            if label is None:
+                return _mean([p.kappa_annotated for p in self.pairs])
+            return _mean([p.kappa_annotated_per_label.get(label) for p in self.pairs])
         if label is None:
             return _mean([p.kappa for p in self.pairs])
         return _mean([p.kappa_per_label.get(label) for p in self.pairs])
+
+    def scope(self) -> str:
+        """What was compared: ``Agreement of alice, bob: 3 of 5 documents
+        compared (sets done or reviewed), 1,234 tokens``."""
+        which = "all sets" if self.statuses is None else "sets " + " or ".join(self.statuses)
+        return (
+            f"Agreement of {', '.join(self.annotators)}: {self.documents} of "
+            f"{_plural(self.documents_considered, 'document')} compared ({which}), "
+            f"{_plural(self.tokens, 'token')}"
+        )
+
+    def headline(self) -> str:
+        """The figures to read first: span F1 (exact, then overlap) and the
+        token kappa both ways, named."""
+        return (
+            f"Span F1 {_fmt(self.pooled_exact().overall.f1)} exact, {_fmt(self.pooled_overlap().overall.f1)} overlap; "
+            f"token kappa {_fmt(self.mean_kappa(annotated=True))} on annotated tokens, "
+            f"{_fmt(self.mean_kappa())} on all tokens"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -188,6 +225,10 @@ class AgreementReport:
                     "overall": self.mean_kappa(),
                     "per_label": {label: self.mean_kappa(label) for label in self.labels},
                 },
+                "mean_kappa_annotated": {
+                    "overall": self.mean_kappa(annotated=True),
+                    "per_label": {label: self.mean_kappa(label, annotated=True) for label in self.labels},
+                },
                 "relations": self.pooled_relations().to_dict(),
             },
             "pairs": [p.to_dict() for p in self.pairs],
@@ -198,13 +239,11 @@ class AgreementReport:
         """A plain-text rendering: a header, the whole-set span and relation
         tables, then one table per pair when there are more than two annotators.
         Undefined figures print as ``-``."""
-        which = "all sets" if self.statuses is None else "sets " + " or ".join(self.statuses)
         lines = [
-            f"Agreement of {', '.join(self.annotators)}: {self.documents} of "
-            f"{_plural(self.documents_considered, 'document')} compared ({which}), "
-            f"{_plural(self.tokens, 'token')}",
+            self.scope(),
+            self.headline(),
             f"Fleiss' kappa {_fmt(self.fleiss_kappa)} ({_plural(self.fleiss_documents, 'document')}), "
-            f"Krippendorff's alpha (nominal) {_fmt(self.alpha)}",
+            f"Krippendorff's alpha (nominal) {_fmt(self.alpha)}, both on all tokens",
         ]
         if len(self.pairs) > 1:
             lines.append(
@@ -221,7 +260,7 @@ class AgreementReport:
                 lines += self._span_table(
                     p.spans_exact,
                     p.spans_overlap,
-                    lambda label=None, p=p: p.kappa if label is None else p.kappa_per_label.get(label),
+                    lambda label=None, annotated=False, p=p: _pair_kappa(p, label, annotated),
                     whole_set=False,
                 )
                 lines += ["", *_relation_table(p.relations)]
@@ -231,7 +270,7 @@ class AgreementReport:
         self, exact: MatchScores, overlap: MatchScores, kappa: Any, *, whole_set: bool
     ) -> list[str]:
         counts = len(self.pairs) == 1 or not whole_set
-        header = ["label", *(["n A", "n B"] if counts else []), "F1 exact", "F1 overlap", "kappa"]
+        header = ["label", *(["n A", "n B"] if counts else []), "F1 exact", "F1 overlap", "kappa ann", "kappa all"]
         if whole_set:
             header += ["Fleiss", "alpha"]
         rows = []
@@ -241,12 +280,18 @@ class AgreementReport:
             row = ["overall" if label is None else label]
             if counts:
                 row += [str(ex.tp + ex.fn), str(ex.tp + ex.fp)]
-            row += [_fmt(ex.f1), _fmt(ov.f1), _fmt(kappa(label))]
+            row += [_fmt(ex.f1), _fmt(ov.f1), _fmt(kappa(label, annotated=True)), _fmt(kappa(label))]
             if whole_set:
                 row.append(_fmt(self.fleiss_kappa if label is None else self.fleiss_per_label.get(label)))
                 row.append(_fmt(self.alpha if label is None else self.alpha_per_label.get(label)))
             rows.append(row)
         return _grid(header, rows)
+
+
+def _pair_kappa(p: PairAgreement, label: str | None, annotated: bool) -> float | None:
+    if annotated:
+        return p.kappa_annotated if label is None else p.kappa_annotated_per_label.get(label)
+    return p.kappa if label is None else p.kappa_per_label.get(label)
 
 
 def _relation_table(scores: MatchScores, *, counts: bool = True) -> list[str]:

@@ -20,6 +20,7 @@ from .model import Relation, Span
 _SPAN_KEY = attrgetter("start", "end", "label", "origin", "score", "fragments")
 _RELATION_KEY = attrgetter("head", "child", "label", "origin")
 _ID = attrgetter("id")
+_START = attrgetter("start")
 
 
 def _differs(old, new, key) -> bool:
@@ -75,17 +76,29 @@ class AnnotationIndex:
         self._par_relations.clear()
         self._span_relations.clear()
         self._rel_pars.clear()
+        # One walk over the spans in order of start and the paragraphs beside
+        # it (a span of 3,000 rarely leaves its paragraph).
         starts, par_spans = self._starts, self._par_spans
-        for span in self._spans.values():
-            first = bisect_right(starts, span.start) - 1
-            last = bisect_right(starts, span.end - 1) - 1
-            if last <= first:
-                par_spans.setdefault(max(first, 0), set()).add(span.id)
+        bounds = starts[1:] + [float("inf")]
+        first_par: dict[int, int] = {}
+        p = 0
+        for span in sorted(self._spans.values(), key=_START):
+            while span.start >= bounds[p]:
+                p += 1
+            first_par[span.id] = p
+            if span.end <= bounds[p]:
+                par_spans.setdefault(p, set()).add(span.id)
             else:
-                for p in range(max(first, 0), last + 1):
-                    par_spans.setdefault(p, set()).add(span.id)
+                for q in self.paragraphs_of(span):
+                    par_spans.setdefault(q, set()).add(span.id)
+        span_relations, par_relations, rel_pars = self._span_relations, self._par_relations, self._rel_pars
         for rel in self._relations.values():
-            self._place_relation(rel)
+            span_relations.setdefault(rel.head, set()).add(rel.id)
+            span_relations.setdefault(rel.child, set()).add(rel.id)
+            pars = {first_par[sid] for sid in (rel.head, rel.child) if sid in first_par}
+            rel_pars[rel.id] = pars
+            for q in pars:
+                par_relations.setdefault(q, set()).add(rel.id)
         self._lanes.clear()
         self._stacked.clear()
         self._restack()
@@ -103,7 +116,9 @@ class AnnotationIndex:
         change = IndexChange()
         old_spans = self._spans
         # The same object is the same span: only new objects are compared.
-        changed = [sid for sid, span in spans.items() if _differs(old_spans.get(sid), span, _SPAN_KEY)]
+        get = old_spans.get
+        changed = [sid for sid, span in spans.items() if get(sid) is not span]  # most are the same object
+        changed = [sid for sid in changed if _differs(get(sid), spans[sid], _SPAN_KEY)]
         changed.extend(old_spans.keys() - spans.keys())
         self._spans = dict(spans)
         for sid in changed:
@@ -119,7 +134,9 @@ class AnnotationIndex:
                 self._lanes.pop(sid, None)
                 self._stacked.discard(sid)
         old_relations = self._relations
-        changed = [rid for rid, rel in relations.items() if _differs(old_relations.get(rid), rel, _RELATION_KEY)]
+        get = old_relations.get
+        changed = [rid for rid, rel in relations.items() if get(rid) is not rel]
+        changed = [rid for rid in changed if _differs(get(rid), relations[rid], _RELATION_KEY)]
         changed.extend(old_relations.keys() - relations.keys())
         self._relations = dict(relations)
         for rid in changed:

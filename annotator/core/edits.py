@@ -11,7 +11,7 @@ which is what lets undo survive a restart.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, Iterable, Protocol
 
 from .model import AnnotationSet, Relation, Span
 
@@ -166,6 +166,13 @@ class UpdateRelation(Edit):
     def inverse(self) -> "UpdateRelation":
         return UpdateRelation(self.after, self.before)
 
+    def describe(self) -> str:
+        if self.before.label != self.after.label:
+            return f"retype {self.before.label} as {self.after.label}"
+        if self.before.origin != self.after.origin:
+            return f"accept {self.after.label} suggestion"
+        return f"reverse {self.after.label} relation"
+
 
 @dataclass(frozen=True)
 class SetStatus(Edit):
@@ -220,21 +227,61 @@ def delete_span(aset: AnnotationSet, span_id: int) -> DeleteSpan:
     return DeleteSpan(aset.spans[span_id], tuple(aset.relations_of(span_id)))
 
 
-def accept_suggestions(aset: AnnotationSet, span_ids: list[int] | None = None) -> Batch:
-    """Confirm suggestions (all remaining ones when ``span_ids`` is None)."""
-    spans = [aset.spans[i] for i in span_ids] if span_ids is not None else aset.sorted_spans()
+def delete_spans(aset: AnnotationSet, span_ids: Iterable[int], relation_ids: Iterable[int] = ()) -> tuple[Edit, ...]:
+    """The edits that delete spans with every relation touching them, and
+    the relations ``relation_ids`` too.
+
+    Each relation is deleted once, before any span, even when both its ends
+    are among the spans (two ``delete_span`` edits would both list it, and
+    the second would find it gone). Undone, the spans come back before
+    their relations.
+    """
+    spans = sorted({i: aset.spans[i] for i in span_ids}.values(), key=lambda s: (s.start, -s.end, s.label, s.id))
+    doomed = {s.id for s in spans}
+    rel_ids = set(relation_ids) | {r.id for r in aset.relations.values() if r.head in doomed or r.child in doomed}
+    unlink = tuple(DeleteRelation(aset.relations[i]) for i in sorted(rel_ids))
+    return unlink + tuple(DeleteSpan(s) for s in spans)
+
+
+def _chosen(aset: AnnotationSet, span_ids: list[int] | None, relation_ids: list[int] | None) -> tuple[list[Span], list[Relation]]:
+    """The suggested spans and relations named; every one when both are None."""
+    if span_ids is None and relation_ids is None:
+        spans, rels = aset.sorted_spans(), aset.sorted_relations()
+    else:
+        spans = [aset.spans[i] for i in span_ids or ()]
+        rels = [aset.relations[i] for i in sorted(relation_ids or ())]
+    return [s for s in spans if s.is_suggestion], [r for r in rels if r.is_suggestion]
+
+
+def accept_suggestions(
+    aset: AnnotationSet, span_ids: list[int] | None = None, *, relation_ids: list[int] | None = None
+) -> Batch:
+    """Confirm suggested spans and relations: their origin becomes ``human``.
+
+    With ``span_ids`` and ``relation_ids`` both None, every remaining
+    suggestion is accepted. Accepting a relation accepts its suggested ends
+    too (a confirmed link between unconfirmed spans would claim more than
+    anyone checked). Confirmed items named are left alone.
+    """
+    spans, rels = _chosen(aset, span_ids, relation_ids)
+    ends = [aset.spans[i] for r in rels for i in (r.head, r.child)]
+    unique = {s.id: s for s in (*spans, *ends) if s.is_suggestion}
+    ordered = sorted(unique.values(), key=lambda s: (s.start, -s.end, s.label, s.id))
     return Batch(
-        tuple(UpdateSpan(s, replace(s, origin="human")) for s in spans if s.is_suggestion),
+        tuple(UpdateSpan(s, replace(s, origin="human")) for s in ordered)
+        + tuple(UpdateRelation(r, replace(r, origin="human")) for r in rels),
         "accept suggestions",
     )
 
 
-def reject_suggestions(aset: AnnotationSet, span_ids: list[int] | None = None) -> Batch:
-    """Delete suggestions (all remaining ones when ``span_ids`` is None) with their relations."""
-    spans = [aset.spans[i] for i in span_ids] if span_ids is not None else aset.sorted_spans()
-    return Batch(
-        tuple(delete_span(aset, s.id) for s in spans if s.is_suggestion), "reject suggestions"
-    )
+def reject_suggestions(
+    aset: AnnotationSet, span_ids: list[int] | None = None, *, relation_ids: list[int] | None = None
+) -> Batch:
+    """Delete suggested spans (with every relation touching them) and
+    suggested relations; every remaining suggestion when both id lists are
+    None. Confirmed items named are left alone."""
+    spans, rels = _chosen(aset, span_ids, relation_ids)
+    return Batch(delete_spans(aset, [s.id for s in spans], [r.id for r in rels]), "reject suggestions")
 
 
 def replace_contents(aset: AnnotationSet, spans: list[Span], relations: list[Relation]) -> Batch:

@@ -121,6 +121,12 @@ class TrainingDataError(AnnotatorError):
     code = "E080"
 
 
+class TrainingCancelled(CancelledError):
+    """The user cancelled a training; the model folder is as it was before."""
+
+    code = "E081"
+
+
 class ExportError(AnnotatorError):
     """An export cannot be written as asked (bad filter, split or target)."""
 

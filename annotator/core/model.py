@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping, NamedTuple
 
 STATUSES = ("new", "in_progress", "done", "skipped", "reviewed", "rejected", "ignored")
 ORIGINS = ("human", "model", "rule", "import")
+SUGGESTED_ORIGINS = ("model", "rule")  # what a pre-annotator wrote and no person confirmed yet
 GOLD = "gold"
 MODEL_PREFIX = "model:"
 
@@ -79,7 +80,7 @@ class Span:
     @property
     def is_suggestion(self) -> bool:
         """A span a model or rule proposed that no person has confirmed yet."""
-        return self.origin in ("model", "rule")
+        return self.origin in SUGGESTED_ORIGINS
 
     def pieces(self) -> tuple[tuple[int, int], ...]:
         """The ``(start, end)`` pieces that make up the span."""
@@ -99,6 +100,11 @@ class Relation:
     label: str
     origin: str = "human"
     attrs: Mapping[str, Any] = field(default_factory=dict, hash=False)
+
+    @property
+    def is_suggestion(self) -> bool:
+        """A relation a model or rule proposed that no person has confirmed yet."""
+        return self.origin in SUGGESTED_ORIGINS
 
 
 @dataclass

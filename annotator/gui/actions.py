@@ -13,6 +13,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QSizePolicy, QToolBar, QWidget
 
+from .plain_text import action_text, tooltip
+
 
 @dataclass(frozen=True)
 class ActionSpec:
@@ -45,11 +47,11 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("relation_type", "Change relation type…", ("T",), "Spans and relations",
                "Choose another allowed type for the selected relation"),
     # suggestions
-    ActionSpec("accept", "Accept suggestion", ("A",), "Suggestions", "Confirm the selected suggestion, go to the next"),
-    ActionSpec("accept_all", "Accept all suggestions", ("Shift+A",), "Suggestions", "Confirm every remaining suggestion",
+    ActionSpec("accept", "Accept suggestion", ("A",), "Suggestions", "Confirm the selected suggested span or relation, go to the next"),
+    ActionSpec("accept_all", "Accept all suggestions", ("Shift+A",), "Suggestions", "Confirm every remaining suggested span and relation",
                "Accept all"),
-    ActionSpec("reject", "Reject suggestion", ("X",), "Suggestions", "Delete the selected suggestion, go to the next"),
-    ActionSpec("reject_all", "Reject all suggestions", ("Shift+X",), "Suggestions", "Delete every remaining suggestion",
+    ActionSpec("reject", "Reject suggestion", ("X",), "Suggestions", "Delete the selected suggested span or relation, go to the next"),
+    ActionSpec("reject_all", "Reject all suggestions", ("Shift+X",), "Suggestions", "Delete every remaining suggested span and relation",
                "Reject all"),
     # history
     ActionSpec("undo", "Undo", ("Ctrl+Z",), "History", "Undo the last edit (also after a restart)", "Undo"),
@@ -90,7 +92,7 @@ def configure(action: QAction, spec: ActionSpec) -> QAction:
     if spec.short:
         action.setIconText(spec.short)
     if spec.tip:
-        action.setToolTip(f"{spec.tip} ({', '.join(spec.shortcuts)})" if spec.shortcuts else spec.tip)
+        action.setToolTip(tooltip(f"{spec.tip} ({', '.join(spec.shortcuts)})" if spec.shortcuts else spec.tip))
         action.setStatusTip(spec.tip)
     return action
 
@@ -121,7 +123,7 @@ def build_actions(
 def key_spec(key: str, label: str) -> ActionSpec:
     """The spec of the action for a label key: applies ``label`` to a new or
     selected span, or picks a relation type by number when a relation is selected."""
-    return ActionSpec(f"key_{key}", f"{label}", (key.upper() if key.isalpha() else key,), "Labels",
+    return ActionSpec(f"key_{key}", action_text(label), (key.upper() if key.isalpha() else key,), "Labels",
                       f"Label the selection or selected span {label}")
 
 
@@ -155,7 +157,7 @@ def context_menu(parent: QWidget, title: str, items: Iterable[QAction | QMenu | 
     (with their keys, as in the menu bar), submenus and separators (None)."""
     menu = QMenu(parent)
     menu.setObjectName("context_menu")
-    menu.addAction(title.replace("&", "&&")).setEnabled(False)
+    menu.addAction(action_text(title)).setEnabled(False)
     menu.addSeparator()
     for item in items:
         if item is None:

@@ -14,7 +14,7 @@ from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF, QTextBlock
 
 from ..core.model import Span
-from .annotation_style import ACCENT, BASE, TEXT, Metrics
+from .annotation_style import ACCENT, BASE, TEXT, Metrics, unsure
 from .doc_layout import ArcPlan, BlockPlan, LinePlan
 from .view_state import ViewState
 
@@ -79,11 +79,14 @@ class AnnotationPainter:
     # -- painting -----------------------------------------------------------
     def fill_of(self, span: Span, emphasised: set[int]) -> tuple[QColor, bool]:
         """A span's background and whether it has a dotted underline: confirmed
-        spans solid, suggestions pale and dotted, the selected span (and the
-        ends of the selected relation) stronger."""
+        spans solid, suggestions pale and dotted (fainter still when their
+        model is unsure of them), the selected span (and the ends of the
+        selected relation) stronger."""
         style = self.state.styles.label(span.label)
         if span.id in emphasised:
             color = style.strong
+        elif unsure(span):
+            color = style.faint
         elif span.is_suggestion:
             color = style.soft
         else:
@@ -189,7 +192,7 @@ class AnnotationPainter:
             if span is None:
                 continue
             strong = tag.span_id in emphasised
-            key = (span.label, strong, span.is_suggestion)
+            key = (span.label, strong, span.is_suggestion, unsure(span))
             look = self._looks.get(key)
             if look is None:
                 look = self._looks[key] = self._tag_look(span, strong)
@@ -200,6 +203,9 @@ class AnnotationPainter:
         border = QColor(style.ink)
         if strong:
             fill, text_color = style.ink, BASE
+        elif unsure(span):
+            fill, text_color = style.faint, style.ink
+            border.setAlphaF(0.45)
         elif span.is_suggestion:
             fill, text_color = style.soft, style.ink
             border.setAlphaF(0.8)

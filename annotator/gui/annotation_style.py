@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
+from ..core.model import Span
 from ..core.scheme import Scheme
 
 TEXT = QColor("#1f2328")
@@ -22,6 +23,13 @@ DEFAULT_RELATION_COLOR = "#5b6573"
 ACCENT = QColor("#1a56db")
 MATCH = QColor("#fff0a8")  # search matches in the text
 CURRENT_MATCH = QColor("#ffc94d")
+# a model suggestion scored below this is drawn faint: the model is unsure of it
+LOW_CONFIDENCE = 0.6
+
+
+def unsure(span: Span) -> bool:
+    """Whether a span is a suggestion its model gave a low score."""
+    return span.is_suggestion and span.score is not None and span.score < LOW_CONFIDENCE
 
 
 def _with_lightness(color: QColor, lightness: float, saturation_floor: float = 0.0) -> QColor:
@@ -43,11 +51,13 @@ class LabelStyle:
     """The shades of one label colour.
 
     ``fill`` is the background of a confirmed span, ``soft`` of a suggestion,
+    ``faint`` of a suggestion the model is unsure of (see :func:`unsure`),
     ``strong`` of a selected span; ``ink`` draws bars, borders and outlines.
     """
 
     fill: QColor
     soft: QColor
+    faint: QColor
     strong: QColor
     ink: QColor
 
@@ -62,6 +72,7 @@ def label_style(color: str) -> LabelStyle:
     return LabelStyle(
         fill=base,
         soft=_mix(base, BASE, 0.42),
+        faint=_mix(base, BASE, 0.16),
         strong=_with_lightness(base, max(0.0, min(lightness, 0.86) - 0.1), 0.55),
         ink=_with_lightness(base, 0.34, 0.45),
     )

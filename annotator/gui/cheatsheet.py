@@ -16,15 +16,18 @@ MOUSE_ROWS = (
 )
 
 
-def shortcut_rows(specs: tuple[ActionSpec, ...] = SPECS, scheme: Scheme | None = None) -> list[tuple[str, str, str]]:
-    """``(group, keys, what)`` rows: label keys first, then every action;
-    an action with several shortcuts lists them one per line."""
+def shortcut_rows(
+    specs: tuple[ActionSpec, ...] = SPECS, scheme: Scheme | None = None, *, label_modifier: str = ""
+) -> list[tuple[str, str, str]]:
+    """``(group, keys, what)`` rows: label keys first (held with
+    ``label_modifier``, such as ``Alt+``), then every action; an action with
+    several shortcuts lists them one per line."""
     rows: list[tuple[str, str, str]] = []
     if scheme is not None:
         for label in scheme.labels:
             if label.key:
-                rows.append(("Labels", label.key.upper(), f"{label.name}: label the selection or selected span"))
-        rows.append(("Labels", "1 … 9", "with a relation selected: pick its type by number"))
+                rows.append(("Labels", label_modifier + label.key.upper(), f"{label.name}: label the selection or selected span"))
+        rows.append(("Labels", f"{label_modifier}1 … 9", "with a relation selected: pick its type by number"))
     for spec in specs:
         keys = "\n".join(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in spec.shortcuts)
         rows.append((spec.group, keys, spec.tip or spec.text))
@@ -35,12 +38,15 @@ def shortcut_rows(specs: tuple[ActionSpec, ...] = SPECS, scheme: Scheme | None =
 class CheatSheet(QDialog):
     """A non-modal list of every key; stays open beside the window."""
 
-    def __init__(self, scheme: Scheme, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, scheme: Scheme, parent: QWidget | None = None, *,
+        specs: tuple[ActionSpec, ...] = SPECS, label_modifier: str = "",
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("cheatsheet")
         self.setWindowTitle("Keyboard shortcuts")
         self.resize(680, 640)
-        rows = shortcut_rows(SPECS, scheme)
+        rows = shortcut_rows(specs, scheme, label_modifier=label_modifier)
         table = QTableWidget(len(rows), 3)
         table.setObjectName("cheatsheet_table")
         table.setHorizontalHeaderLabels(["", "Keys", "Does"])

@@ -17,7 +17,6 @@ Signals
 """
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable, Iterator
 
 from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
@@ -41,9 +40,10 @@ from ..core.layout import TokenIndex
 from ..core.model import AnnotationSet, Document, Relation, Span
 from ..core.scheme import Scheme
 from .annotation_painter import AnnotationPainter, Hit
-from . import text_search
+from . import span_ops, text_search
 from .annotation_style import BASE, CURRENT_MATCH, MATCH, SELECTION, TEXT, Metrics
 from .doc_layout import AnnotatedLayout, ArcPlan, BlockPlanner
+from .plain_text import tooltip
 from .view_state import ViewState
 
 _CLICKABLE = ("tag", "arc")
@@ -544,9 +544,7 @@ class DocView(QPlainTextEdit):
             hit = self._hit(QPointF(event.pos()))
             text = self._tooltip(hit)
             if text:
-                # Always rich text, escaped, so markup in the document shows literally.
-                rich = f"<p style='white-space:pre'>{html.escape(text)}</p>"
-                QToolTip.showText(event.globalPos(), rich, self.viewport())
+                QToolTip.showText(event.globalPos(), tooltip(text, wrap=False), self.viewport())
             else:
                 QToolTip.hideText()
                 event.ignore()
@@ -566,11 +564,9 @@ class DocView(QPlainTextEdit):
                 return ""
             return (
                 f"{rel.label}: {document.text[head.start:head.end]!r} \u2192 "
-                f"{document.text[child.start:child.end]!r}"
+                f"{document.text[child.start:child.end]!r} \u00b7 {span_ops.origin_text(rel)}"
             )
         span = index.span(hit.id)
         if span is None:
             return ""
-        origin = "suggestion" if span.is_suggestion else span.origin
-        score = f" {span.score:.2f}" if span.score is not None else ""
-        return f"{span.label} \u00b7 {origin}{score}"
+        return f"{span.label} \u00b7 {span_ops.origin_text(span)}"

@@ -18,6 +18,7 @@ from ..core import edits
 from ..core.model import Relation, Span
 from ..core.scheme import RelationType, Scheme
 from . import span_ops
+from .plain_text import action_text
 from .doc_view import DocView
 from .session import DocumentSession
 
@@ -178,6 +179,10 @@ class EditController(QObject):
             "cancel": self.cancel,
             "reverse": self.reverse,
             "relation_type": self.choose_relation_type,
+            "accept": self.accept,
+            "accept_all": self.accept_all,
+            "reject": self.reject,
+            "reject_all": self.reject_all,
         }
 
     def apply_label(self, name: str) -> None:
@@ -267,30 +272,42 @@ class EditController(QObject):
 
     # -- suggestions ---------------------------------------------------------------
     def accept(self) -> None:
-        """Confirm the selected suggestion and select the next one."""
+        """Confirm the selected suggested span or relation and select the next suggestion."""
         self._judge(edits.accept_suggestions, "accepted")
 
     def reject(self) -> None:
-        """Delete the selected suggestion (with its relations) and select the next one."""
+        """Delete the selected suggested span (with its relations) or relation
+        and select the next suggestion."""
         self._judge(edits.reject_suggestions, "rejected")
 
     def _judge(self, factory: Callable, verb: str) -> None:
         aset = self.session.aset
         if aset is None:
             return
-        span = self.span
+        span, rel = self.span, self.relation
+        if rel is not None and rel.is_suggestion:
+            if self.session.push(factory(aset, relation_ids=[rel.id])) is not None:
+                self._select_suggestion(span_ops.next_suggested_relation(self.session.aset, rel.id))
+                self.message.emit(f"{verb} {rel.label} relation")
+            return
         if span is None or not span.is_suggestion:
-            following = span_ops.next_suggestion(aset, span)
+            after = span if span is not None or rel is None else aset.spans.get(rel.head)
+            following = span_ops.next_suggestion(aset, after)
             if following is None:
                 self.message.emit("no suggestions left")
             else:
-                self.select_span(following)
+                self._select_suggestion(following)
                 self.message.emit("this is the next suggestion: A accepts, X rejects")
             return
         if self.session.push(factory(aset, [span.id])) is not None:
-            following = span_ops.next_suggestion(self.session.aset, span)
-            self.select_span(following)
+            self._select_suggestion(span_ops.next_suggestion(self.session.aset, span))
             self.message.emit(f"{verb} {span.label} “{self._quote(span)}”")
+
+    def _select_suggestion(self, item: tuple[str, int] | None) -> None:
+        if item is not None and item[0] == "relation":
+            self.select_relation(item[1])
+        else:
+            self.select_span(item[1] if item is not None else None)
 
     def accept_all(self) -> None:
         self._judge_all(edits.accept_suggestions, "accepted")
@@ -302,13 +319,14 @@ class EditController(QObject):
         aset = self.session.aset
         if aset is None:
             return
-        batch = factory(aset)
-        if not batch.edits:
+        spans = sum(1 for s in aset.spans.values() if s.is_suggestion)
+        rels = sum(1 for r in aset.relations.values() if r.is_suggestion)
+        if not spans and not rels:
             self.message.emit("no suggestions left")
             return
-        if self.session.push(batch) is not None:
-            count = len(batch.edits)
-            self.message.emit(f"{verb} {count} suggestion{'' if count == 1 else 's'}")
+        if self.session.push(factory(aset)) is not None:
+            parts = [span_ops.count_text(n, noun) for n, noun in ((spans, "span"), (rels, "relation")) if n]
+            self.message.emit(f"{verb} {' and '.join(parts)}")
 
     # -- relations ---------------------------------------------------------------
     def start_relation(self) -> None:
@@ -430,10 +448,10 @@ class EditController(QObject):
             self.relation_menu.close()
         menu = QMenu(self.view)
         menu.setObjectName("relation_menu")
-        header = menu.addAction(title)
+        header = menu.addAction(action_text(title))
         header.setEnabled(False)
         for i, kind in enumerate(types[: len(DIGITS)]):
-            action = menu.addAction(f"&{DIGITS[i]}  {kind.name}")
+            action = menu.addAction(f"&{DIGITS[i]}  {action_text(kind.name)}")
             action.setObjectName(f"relation_type_{kind.name}")
             action.triggered.connect(partial(choose, kind.name))
         menu.aboutToHide.connect(partial(self._menu_closed, menu))

@@ -31,6 +31,7 @@ from .editing import EditController
 from .file_ops import FileOps
 from .find_bar import FindBar
 from .header import DocumentHeader
+from .model_ops import ModelOps
 from .session import DocumentSession
 from .settings import user_settings
 from .status import Reporter, StatusBar, edit_message
@@ -71,6 +72,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.actions_by_name: dict[str, QAction] = {}
         self._build_actions()
+        self.model_ops = ModelOps(self)
         self._build_menus()
         self._connect()
         self.key_actions: list[QAction] = []
@@ -121,10 +123,6 @@ class MainWindow(QMainWindow):
         e, f = self.editor, self.file_ops
         handlers = {
             **e.handlers(),
-            "accept": e.accept,
-            "accept_all": e.accept_all,
-            "reject": e.reject,
-            "reject_all": e.reject_all,
             "done": lambda: self.finish("done"),
             "skip": lambda: self.finish("skipped"),
             "next_doc": lambda: self.step_document(1),
@@ -176,6 +174,7 @@ class MainWindow(QMainWindow):
             menu = self.menuBar().addMenu(title)
             for name in names:
                 menu.addSeparator() if name is None else menu.addAction(a[name])
+        self.model_ops.build_menu(self.menuBar().addMenu("&Model"))
         view = self.menuBar().addMenu("&View")
         for dock in (self.queue, self.palette, self.details, self.relations, self.guidelines):
             view.addAction(dock.toggleViewAction())
@@ -344,7 +343,9 @@ class MainWindow(QMainWindow):
         if rel is None:
             return
         a = self.actions_by_name
-        self._popup(context_menu(self, f"{rel.label} relation", [a["relation_type"], a["reverse"], None, a["delete"]]), where)
+        suggestion = [a["accept"], a["reject"], None] if rel.is_suggestion else []
+        items = [*suggestion, a["relation_type"], a["reverse"], None, a["delete"]]
+        self._popup(context_menu(self, f"{rel.label} relation", items), where)
 
     def _popup(self, menu: QMenu, where: QPoint) -> None:
         if self.context_menu is not None:
@@ -436,14 +437,16 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
-        if not self.file_ops.idle():
-            self.reporter.info("an import or export is still running; close again when it is done")
+        if not self.file_ops.idle() or not self.model_ops.idle():
+            self.reporter.info("an import, export or training is still running; close again when it is done")
             event.ignore()
             return
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/state", self.saveState())
         try:
             self.session.close()
+        except AnnotatorError as exc:
+            self.reporter.error_on_close(exc)
         finally:
             self.project.close()
         super().closeEvent(event)

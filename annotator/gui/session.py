@@ -13,7 +13,7 @@ from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
 from ..core.edits import Edit
-from ..core.errors import AnnotatorError, EditConflictError
+from ..core.errors import AnnotatorError, EditConflictError, ProjectError
 from ..core.model import AnnotationSet, Document, is_suggestion_owner
 from ..store.project import Project
 from .commands import EditCommand
@@ -22,12 +22,18 @@ PREFERRED_SUGGESTIONS = "model:rules"
 
 
 def suggestion_owner(project: Project, document_id: int) -> str | None:
-    """The ``model:*`` set an annotator starts from: ``model:rules`` when the
-    document has it, else the first other ``model:`` set, else None."""
+    """The ``model:*`` set an annotator starts from: the most recently written
+    one (a model trained on the project refreshes its set after the import's
+    rules wrote theirs), ``model:rules`` on a tie; None without any."""
     owners = [o for o in project.owners(document_id) if is_suggestion_owner(o)]
-    if PREFERRED_SUGGESTIONS in owners:
-        return PREFERRED_SUGGESTIONS
-    return owners[0] if owners else None
+    if not owners:
+        return None
+
+    def written(owner: str) -> tuple[str, bool]:
+        row = project.set_row(document_id, owner)
+        return (row[2] or "") if row else "", owner == PREFERRED_SUGGESTIONS
+
+    return max(owners, key=written)
 
 
 class DocumentSession(QObject):
@@ -82,9 +88,15 @@ class DocumentSession(QObject):
         """Add the time spent on the open document to its set; returns the seconds."""
         if self.document is None or not self._timer.isValid():
             return 0.0
-        seconds = self._timer.elapsed() / 1000.0
+        seconds = self.elapsed()
         self._timer.invalidate()
-        self.project.add_time(self.document.id, self.owner, seconds)
+        try:
+            self.project.add_time(self.document.id, self.owner, seconds)
+        except ProjectError as exc:
+            raise type(exc)(
+                f"{exc.message}. The {seconds:.0f} s spent on document {self.document.id} "
+                "were not added to its time"
+            ) from None
         return seconds
 
     def elapsed(self) -> float:
@@ -92,11 +104,15 @@ class DocumentSession(QObject):
         return self._timer.elapsed() / 1000.0 if self.document is not None and self._timer.isValid() else 0.0
 
     def close(self) -> None:
-        """Leave the document and forget it (the window is closing)."""
-        self.leave()
-        self.document = None
-        self.aset = None
-        self.undo_stack.clear()
+        """Leave the document and forget it (the window is closing); the
+        document is forgotten even when its time cannot be saved (then the
+        ``ProjectError`` from ``leave`` is raised)."""
+        try:
+            self.leave()
+        finally:
+            self.document = None
+            self.aset = None
+            self.undo_stack.clear()
 
     def reload(self) -> None:
         """Re-read the set and its history from the file."""

@@ -37,18 +37,36 @@ def after_delete(aset: AnnotationSet, span_id: int) -> int | None:
     return order[i + 1] if i + 1 < len(order) else order[i - 1]
 
 
-def next_suggestion(aset: AnnotationSet, after: Span | None) -> int | None:
-    """The first unconfirmed suggestion after ``after`` in reading order,
-    wrapping to the first one; None when no suggestion is left."""
+def next_suggestion(aset: AnnotationSet, after: Span | None) -> tuple[str, int] | None:
+    """The first unconfirmed suggested span after ``after`` in reading order,
+    wrapping to the first one, as ``("span", id)``; when no suggested span
+    is left, the first suggested relation as ``("relation", id)``; None when
+    nothing is left to judge."""
     suggestions = [s for s in aset.sorted_spans() if s.is_suggestion]
     if not suggestions:
-        return None
+        rels = [r.id for r in aset.sorted_relations() if r.is_suggestion]
+        return ("relation", rels[0]) if rels else None
     if after is not None:
         key = (after.start, -after.end, after.label, after.id)
         for span in suggestions:
             if (span.start, -span.end, span.label, span.id) > key:
-                return span.id
-    return suggestions[0].id
+                return ("span", span.id)
+    return ("span", suggestions[0].id)
+
+
+def next_suggested_relation(aset: AnnotationSet, after: int) -> tuple[str, int] | None:
+    """The next suggested relation by id after relation ``after``, wrapping
+    around, as ``("relation", id)``; else the first suggested span as
+    ``("span", id)``; None when nothing is left to judge."""
+    rels = [r.id for r in aset.sorted_relations() if r.is_suggestion]
+    if rels:
+        return ("relation", next((i for i in rels if i > after), rels[0]))
+    return next_suggestion(aset, None)
+
+
+def count_text(count: int, noun: str) -> str:
+    """``1 span``, ``2 spans``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def allowed_types(scheme: Scheme, aset: AnnotationSet, head: int, child: int) -> list[RelationType]:
@@ -78,6 +96,17 @@ def overlapping(aset: AnnotationSet, start: int, end: int, ignore: int | None = 
         if span.id != ignore and span.start < end and start < span.end:
             return span
     return None
+
+
+ORIGIN_TEXT = {"human": "confirmed", "rule": "suggestion (rules)", "model": "suggestion (model)", "import": "imported"}
+
+
+def origin_text(item: Span | Relation) -> str:
+    """Where a span or relation came from, with a suggestion's score:
+    ``suggestion (rules)``, ``suggestion (model), score 0.87``, ``confirmed``."""
+    text = ORIGIN_TEXT.get(item.origin, item.origin)
+    score = getattr(item, "score", None)
+    return f"{text}, score {score:.2f}" if score is not None else text
 
 
 def quote(text: str, span: Span, limit: int = 40) -> str:

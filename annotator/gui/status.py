@@ -6,6 +6,8 @@ message is kept in ``last_message`` so tests can read what the user saw.
 """
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QStatusBar, QWidget
 
@@ -149,6 +151,12 @@ class Reporter(QObject):
         self._show(text, error=True)
         if not isinstance(exc, MINOR_ERRORS):
             self.dialog(text)
+
+    def error_on_close(self, exc: AnnotatorError) -> None:
+        """Report a failure while the window closes: in the status bar, and on
+        stderr, where it outlives the window (a dialog would not)."""
+        self._show(exc.message, error=True)
+        print(f"Error: {exc}", file=sys.stderr)
 
     def dialog(self, text: str, title: str = "Something went wrong") -> None:
         """A non-blocking message box (the window stays usable)."""

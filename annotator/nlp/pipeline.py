@@ -17,9 +17,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..core.errors import PipelineError
-from ..core.model import Relation, Span, Token
+from ..core.model import Document, Relation, Span, Token
 from ..core.relation_rules import suggest_relations
 from ..core.scheme import RelationType
+from . import confidence, relations as relation_model  # registers the trained model's components
 
 SPAN_GROUP = "annotator"
 BATCH_SIZE = 128
@@ -134,9 +135,14 @@ def doc_spans(doc: Doc, *, origin: str) -> list[Span]:
 
     Reads the ``annotator`` span group when the pipeline fills one (the rules
     pre-annotator does; it may overlap), else ``doc.ents`` plus any span
-    categoriser group ``sc`` (with its scores), without duplicates.
+    categoriser group ``sc`` (with its scores), without duplicates. Entities
+    carry the scores of the trained model's ``annotator_scores`` group.
     """
     found: dict[tuple[int, int, str], float | None] = {}
+    if confidence.SCORES_KEY in doc.spans:
+        group = doc.spans[confidence.SCORES_KEY]
+        for sp, score in zip(group, group.attrs.get("scores", [])):
+            found[(sp.start_char, sp.end_char, sp.label_)] = round(float(score), 4)
     if SPAN_GROUP in doc.spans:
         for sp in doc.spans[SPAN_GROUP]:
             found.setdefault((sp.start_char, sp.end_char, sp.label_), None)
@@ -205,18 +211,24 @@ def analyze(
         for index, text in enumerate(texts)
         for offset, piece, last in text_pieces(text, limit)
     )
+    learnt = not bare and has_relation_model(nlp)
     tokens: list[Token] = []
     found: list[Span] = []
+    learnt_found: list[tuple] = []
     for doc, (_, offset, last, text) in nlp.pipe(pieces, batch_size=batch_size, as_tuples=True):
         tokens.extend(doc_tokens(doc, offset))
         if not bare:
             found.extend(replace(s, start=s.start + offset, end=s.end + offset) for s in doc_spans(doc, origin=origin))
+            learnt_found.extend(found_relations(doc, offset))
         if not last:
             continue
         spans = [replace(s, id=i) for i, s in enumerate(found, start=1)] if offset else found
-        relations = suggest_relations(text, spans, relation_types) if relate else []
+        if learnt:
+            relations = model_relations(learnt_found, spans, origin=origin)
+        else:
+            relations = suggest_relations(text, spans, relation_types) if relate else []
         yield Analysis(tokens, spans, relations)
-        tokens, found = [], []
+        tokens, found, learnt_found = [], [], []
 
 
 def text_pieces(text: str, limit: int) -> Iterator[tuple[int, str, bool]]:
@@ -231,3 +243,46 @@ def text_pieces(text: str, limit: int) -> Iterator[tuple[int, str, bool]]:
         yield start, text[start:end], False
         start = end
     yield start, text[start:], True
+
+
+def has_relation_model(nlp: Language) -> bool:
+    """Whether ``nlp`` has the trained relation classifier (``annotator train``)."""
+    return any(nlp.get_pipe_meta(name).factory == relation_model.FACTORY for name in nlp.pipe_names)
+
+
+def found_relations(doc: Doc, offset: int = 0) -> list[tuple]:
+    """The relation classifier's findings on a Doc (a piece of a text at ``offset``),
+    as ``((start, end, label), (start, end, label), type, score)`` in the text's offsets."""
+    out = []
+    for (hs, he, hl), (cs, ce, cl), label, score in doc.user_data.get(relation_model.USER_DATA_KEY, ()):
+        out.append(((hs + offset, he + offset, hl), (cs + offset, ce + offset, cl), label, score))
+    return out
+
+
+def model_relations(found: Iterable[tuple], spans: Sequence[Span], *, origin: str) -> list[Relation]:
+    """The relations the trained relation classifier found, between ``spans``
+    (by id), with the classifier's probability in ``attrs["score"]``."""
+    ids = {(s.start, s.end, s.label): s.id for s in spans}
+    out = []
+    for head, child, label, score in found:
+        h, c = ids.get(tuple(head)), ids.get(tuple(child))
+        if h is not None and c is not None:
+            out.append(Relation(len(out) + 1, h, c, label, origin, {"score": round(float(score), 4)}))
+    return out
+
+
+def analyze_documents(
+    nlp: Language, documents: Sequence[Document], *, origin: str, batch_size: int = BATCH_SIZE
+) -> Iterator[Analysis]:
+    """Suggestions for stored documents, run on their stored tokens (so the
+    spans always fall on token boundaries), in order."""
+    from .docbin import words_and_spaces
+
+    def docs() -> Iterator[Doc]:
+        for document in documents:
+            words, spaces = words_and_spaces(document.text, document.tokens)
+            yield Doc(nlp.vocab, words=words, spaces=spaces)
+
+    for doc in nlp.pipe(docs(), batch_size=batch_size):
+        spans = doc_spans(doc, origin=origin)
+        yield Analysis(doc_tokens(doc), spans, model_relations(found_relations(doc), spans, origin=origin))

@@ -7,9 +7,10 @@ nothing here ever overwrites a gold set.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Sequence
+from dataclasses import dataclass, field
+from typing import Collection, Mapping, Sequence
 
+from ..core.agreement import DONE_STATUSES
 from ..core.adjudicate import AUTO_MODES, Candidates, Cluster, candidates, clusters, initial_gold, symmetric_relations
 from ..core.edits import SetStatus
 from ..core.errors import ReviewError
@@ -19,6 +20,7 @@ from ..store.project import Project
 from .agreement import default_annotators
 
 REVIEWED = "reviewed"
+FINISHED = DONE_STATUSES  # the annotators' sets a review compares, as agreement does
 
 
 def review_annotators(project: Project, annotators: Sequence[str] | None = None) -> list[str]:
@@ -53,28 +55,52 @@ def check_auto(auto: str) -> str:
 
 @dataclass(frozen=True)
 class DocumentReview:
-    """What the reviewer decides on one document: its candidates and clusters."""
+    """What the reviewer decides on one document: its candidates and clusters.
+
+    ``unfinished`` names the annotators whose set was left out because it
+    is not finished, with its status. With fewer than two finished sets
+    nothing is compared: every item of the one finished set is a cluster of
+    its own, and nothing counts as agreed.
+    """
 
     document_id: int
     candidates: Candidates
     clusters: tuple[Cluster, ...]
+    unfinished: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def annotators(self) -> tuple[str, ...]:
-        """The annotators compared on this document (those with a set), in order."""
+        """The annotators compared on this document (those with a finished set), in order."""
         return self.candidates.annotators
 
+    @property
+    def compared(self) -> bool:
+        """At least two finished sets: agreement means something."""
+        return len(self.candidates.annotators) >= 2
 
-def load_review(project: Project, document_id: int, annotators: Sequence[str], *, auto: str = "unanimous") -> DocumentReview:
+
+def load_review(
+    project: Project,
+    document_id: int,
+    annotators: Sequence[str],
+    *,
+    auto: str = "unanimous",
+    statuses: Collection[str] | None = FINISHED,
+) -> DocumentReview:
     """The candidates and clusters of one document among ``annotators``.
 
-    With ``auto='off'`` unanimous items form clusters too, since the gold
-    set does not start with them.
+    Only sets whose status is in ``statuses`` are compared (None: every
+    set, finished or not). With ``auto='off'``, or fewer than two finished
+    sets, unanimous items form clusters too, since the gold set does not
+    start with them.
     """
     sets = project.load_sets([document_id], annotators).get(document_id, {})
-    cands = candidates(sets, annotators, symmetric=symmetric_relations(project.scheme))
-    found = clusters(cands, include_unanimous=check_auto(auto) == "off")
-    return DocumentReview(document_id, cands, tuple(found))
+    finished = {o: s for o, s in sets.items() if statuses is None or s.status in statuses}
+    unfinished = {o: sets[o].status for o in annotators if o in sets and o not in finished}
+    cands = candidates(finished, annotators, symmetric=symmetric_relations(project.scheme))
+    everything = check_auto(auto) == "off" or len(cands.annotators) < 2
+    found = clusters(cands, include_unanimous=everything)
+    return DocumentReview(document_id, cands, tuple(found), unfinished)
 
 
 def prepare_gold(
@@ -84,6 +110,7 @@ def prepare_gold(
     auto: str = "unanimous",
     *,
     who: str | None = None,
+    statuses: Collection[str] | None = FINISHED,
 ) -> AnnotationSet:
     """The document's gold set, made from the annotators' sets if it has none.
 
@@ -92,13 +119,16 @@ def prepare_gold(
         document_id: the document.
         annotators: whom to compare (see ``review_annotators``).
         auto: what the new gold set starts with: ``off`` (nothing),
-            ``unanimous`` (what every annotator with a set made) or
+            ``unanimous`` (what every annotator with a finished set made) or
             ``majority`` (what more than half of them made).
         who: recorded as the set's author (default ``gold``).
+        statuses: the set statuses compared (default done or reviewed;
+            None: every set). Unfinished sets never reach gold.
 
     Returns:
         The gold set: the existing one untouched, else a new one with status
-        ``new`` (empty when no annotator has a set for the document).
+        ``new`` (empty when fewer than two annotators finished the document:
+        one person's work is nobody's agreement).
 
     Raises:
         ReviewError: an unknown mode or annotator.
@@ -111,20 +141,32 @@ def prepare_gold(
         if existing is not None:
             return existing
         names = review_annotators(project, annotators)
-        review = load_review(project, document_id, names, auto=auto)
-        spans, relations = initial_gold(review.candidates, auto)
+        review = load_review(project, document_id, names, auto=auto, statuses=statuses)
+        spans, relations = initial_gold(review.candidates, auto if review.compared else "off")
         return project.write_set(document_id, GOLD, spans, relations, status="new", who=who or GOLD)
 
 
-def documents_by_disagreement(project: Project, annotators: Sequence[str] | None = None) -> list[tuple[int, int]]:
+def documents_by_disagreement(
+    project: Project, annotators: Sequence[str] | None = None, *, statuses: Collection[str] | None = FINISHED
+) -> list[tuple[int, int | None]]:
     """``(document_id, disagreements)`` for every document one of the
-    annotators has a set for, most disagreements first, then by id.
+    annotators has a set for, most disagreements first, then by id;
+    documents fewer than two annotators finished come last with ``None``
+    (nothing to compare yet).
 
-    Disagreements are counted as ``Candidates.disagreements`` does, in SQL.
+    Disagreements among the finished sets (``statuses``; None: every set)
+    are counted as ``Candidates.disagreements`` does, in SQL.
     """
     names = review_annotators(project, annotators)
-    counts = disagreement_counts(project, names, symmetric_relations(project.scheme))
-    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    counts = disagreement_counts(project, names, symmetric_relations(project.scheme), statuses=statuses)
+    finished: dict[int, int] = {}
+    listed: set[int] = set()
+    for doc_id, _owner, status in project.set_rows(names):
+        listed.add(doc_id)
+        if statuses is None or status in statuses:
+            finished[doc_id] = finished.get(doc_id, 0) + 1
+    ranked = [(d, counts.get(d, 0) if finished.get(d, 0) >= 2 else None) for d in listed]
+    return sorted(ranked, key=lambda item: (item[1] is None, -(item[1] or 0), item[0]))
 
 
 def mark_reviewed(project: Project, document_id: int, *, who: str | None = None) -> AnnotationSet:

@@ -1,11 +1,29 @@
-"""Training a model on a project's own labels."""
+"""Training and evaluating the project's own model on its finished sets."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 from ..core.errors import TrainingDataError
+from ..core.evaluation import Evaluation, evaluate
+from ..core.model import AnnotationSet, Document
 from ..store.project import Project
-from .exporting import export
+from .exporting import default_owner, select
+
+Report = Callable[[float, str], None]
+
+
+def model_dir(project_path: str | Path) -> Path:
+    """Where the labeling window keeps a project's model: ``<project>-model``
+    beside the project file (its suggestions are the ``model:<project>-model`` set)."""
+    path = Path(project_path)
+    return path.with_name(f"{path.stem}-model")
+
+
+def finished_items(project: Project, owner: str | None = "") -> list[tuple[Document, AnnotationSet]]:
+    """The finished (done or reviewed) sets to learn from: ``owner``'s, where
+    ``""`` means gold when the project has it, else every annotator's."""
+    return list(select(project, owner=default_owner(project) if owner == "" else owner, status="done"))
 
 
 def train_model(
@@ -13,25 +31,71 @@ def train_model(
     output: str | Path,
     *,
     owner: str | None = "",
-    dev: float = 0.2,
+    base: str | Path | None = None,
+    dev: float | str | Path = 0.2,
     seed: int = 0,
-    max_epochs: int | None = None,
-    max_steps: int | None = None,
-    verbose: bool = False,
+    max_epochs: int = 30,
+    continue_epochs: int = 3,
+    report: Report | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Path:
-    """Export finished sets (gold when present) as DocBin train/dev files under
-    ``output/corpus`` and train spaCy's NER on them. Returns the model folder,
-    usable as ``--preannotate`` for later imports."""
-    from ..nlp.train import train_pipeline
+    """Train the NER and the relation classifier on every finished set and
+    save them as one spaCy pipeline in ``output``; returns ``output``.
 
-    output = Path(output)
-    reports = export(project, output / "corpus", format="spacy", owner=owner, status="done", split=dev, seed=seed)
-    if reports["train"].documents == 0 or reports["dev"].documents == 0:
-        raise TrainingDataError(
-            f"not enough finished documents to train: {reports['train'].documents} for training and "
-            f"{reports['dev'].documents} for evaluation; mark more documents done"
-        )
-    return train_pipeline(
-        output / "corpus" / "train.spacy", output / "corpus" / "dev.spacy", output,
-        lang=project.language, max_epochs=max_epochs, max_steps=max_steps, seed=seed, verbose=verbose,
+    Args:
+        base: a model folder or installed spaCy pipeline to continue training
+            from (fine-tuning) instead of starting from nothing, on the
+            documents it has not seen and a sample of those it has.
+        dev: the fraction of documents held out to choose the number of
+            epochs (the final model then learns from all of them), or a
+            project file whose finished sets choose the best epoch.
+
+    The previous model in ``output`` stays until the new one is complete.
+    Raises ``TrainingDataError`` without finished sets, ``TrainingCancelled``
+    when ``cancelled()`` turns true.
+    """
+    from ..nlp.train import rehearsal, relation_model, save_model, seen_documents, train_ner, train_relations
+
+    items = finished_items(project, owner)
+    if not items:
+        raise TrainingDataError(f"{project.path} has no finished documents to train on; mark some documents done")
+    dev_items: list = []
+    holdout = 0.0
+    if isinstance(dev, (int, float)):
+        holdout = float(dev)
+    else:
+        with Project.open(dev) as dev_project:
+            dev_items = finished_items(dev_project)
+        if not dev_items:
+            raise TrainingDataError(f"{dev} has no finished documents to evaluate on")
+    labels = sorted({s.label for _, aset in items for s in aset.spans.values()})
+    chosen = rehearsal(items, seen_documents(base), seed) if base else items
+    nlp, _run = train_ner(
+        chosen, lang=project.language, labels=labels, learnt=[d.hash for d, _ in items],
+        base=str(base) if base else None, dev_items=dev_items,
+        holdout=holdout, max_epochs=max_epochs, continue_epochs=continue_epochs, seed=seed, report=report,
+        cancelled=cancelled,
     )
+    previous = relation_model(base) if base and Path(base).is_dir() else None
+    relations = train_relations(chosen, project.scheme.relations, base=previous, seed=seed, cancelled=cancelled)
+    return save_model(nlp, relations, Path(output))
+
+
+def evaluate_model(project: Project, model: str | Path, *, owner: str | None = "") -> Evaluation:
+    """Precision, recall and F1 per span label and relation type of ``model``
+    against ``owner``'s finished sets (``""``: gold when present, else every
+    annotator's); the model runs on the stored tokens."""
+    from ..nlp.pipeline import analyze_documents, load_pipeline
+
+    items = finished_items(project, owner)
+    if not items:
+        raise TrainingDataError(f"{project.path} has no finished sets of {owner or 'any annotator'} to evaluate against")
+    nlp = load_pipeline(str(model), language=project.language)
+    documents = [d for d, _ in items]
+    pairs = []
+    for (document, reference), analysis in zip(items, analyze_documents(nlp, documents, origin="model")):
+        predicted = AnnotationSet.build(document.id, "model", analysis.spans, analysis.relations)
+        pairs.append((reference, predicted))
+    symmetric = [r.name for r in project.scheme.relations if r.symmetric]
+    return evaluate(pairs, symmetric=symmetric)
+

@@ -17,13 +17,13 @@ from .project import Project
 # fast as one GROUP BY over every span of the project, which sorts them all.
 _SQL = """
 WITH sizes AS (
-    SELECT document_id, count(*) AS k FROM annotation_sets WHERE owner IN ({owners}) GROUP BY document_id
+    SELECT document_id, count(*) AS k FROM annotation_sets WHERE owner IN ({owners}){finished} GROUP BY document_id
 )
 SELECT z.document_id,
     (SELECT count(*) FROM (
         SELECT count(DISTINCT c.id) AS n
         FROM annotation_sets c JOIN spans s ON s.set_id = c.id
-        WHERE c.document_id = z.document_id AND c.owner IN ({owners})
+        WHERE c.document_id = z.document_id AND c.owner IN ({owners}){finished_c}
         GROUP BY s.start, s.end, s.label
     ) WHERE n < z.k)
     +
@@ -36,7 +36,7 @@ SELECT z.document_id,
             JOIN relations r ON r.set_id = c.id
             JOIN spans h ON h.id = r.head_id
             JOIN spans t ON t.id = r.child_id
-            WHERE c.document_id = z.document_id AND c.owner IN ({owners})
+            WHERE c.document_id = z.document_id AND c.owner IN ({owners}){finished_c}
         )
         GROUP BY label,
                  CASE WHEN swap THEN ts ELSE hs END, CASE WHEN swap THEN te ELSE he END,
@@ -47,16 +47,30 @@ FROM sizes z
 """
 
 
-def disagreement_counts(project: Project, owners: Sequence[str], symmetric: Collection[str] = ()) -> dict[int, int]:
+def disagreement_counts(
+    project: Project,
+    owners: Sequence[str],
+    symmetric: Collection[str] = (),
+    *,
+    statuses: Collection[str] | None = None,
+) -> dict[int, int]:
     """Disagreements per document among ``owners``' sets.
 
-    Returns ``{document_id: count}`` for every document at least one of
-    ``owners`` has a set for (a document with one set counts 0); empty when
+    Only sets whose status is in ``statuses`` are compared (None: every
+    set). Returns ``{document_id: count}`` for every document at least one
+    such set belongs to (a document with one set counts 0); empty when
     ``owners`` is empty.
     """
     if not owners:
         return {}
     symmetric = sorted(symmetric)
-    sql = _SQL.format(owners=",".join("?" * len(owners)), symmetric=",".join("?" * len(symmetric)) or "NULL")
-    params = [*owners, *owners, *symmetric, *owners]
+    wanted = sorted(statuses) if statuses is not None else []
+    marks = ",".join("?" * len(wanted))
+    sql = _SQL.format(
+        owners=",".join("?" * len(owners)),
+        symmetric=",".join("?" * len(symmetric)) or "NULL",
+        finished=f" AND status IN ({marks})" if statuses is not None else "",
+        finished_c=f" AND c.status IN ({marks})" if statuses is not None else "",
+    )
+    params = [*owners, *wanted, *owners, *wanted, *symmetric, *owners, *wanted]
     return dict(project.db.execute(sql, params).fetchall())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import NoReturn
 
 from ..core.errors import (
     DamagedProjectError, DiskFullError, ProjectBusyError, ProjectError, ProjectReadOnlyError,
@@ -57,3 +58,91 @@ def explain(exc: sqlite3.Error, path: Path, doing: str) -> ProjectError | None:
             "saved. Check the disk and that the file was not moved or deleted, then reopen it"
         )
     return None
+
+
+# -- reads: damaged pages met outside a check -------------------------------------
+# ``PRAGMA quick_check`` runs on open only for files up to a size, so a large
+# file's damaged page is first met by whatever reads it: an export, agreement,
+# a merge, the window opening a document. Every project connection is a
+# ``ProjectConnection`` whose cursors turn SQLite's "damaged" failures into
+# ``DamagedProjectError`` naming the file; the readers need no handling of
+# their own. Other failures keep their type: writes are explained by
+# ``Project.transaction``, which knows what was being done.
+DAMAGE_NAMES = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+class ProjectConnection(sqlite3.Connection):
+    """An SQLite connection to a project file; see the note above.
+
+    ``damage_path`` is None while the file is being opened (the opener judges
+    those failures itself: "not an SQLite file" is not damage), then the path.
+    """
+
+    damage_path: Path | None = None
+
+    def cursor(self, factory: type = None) -> sqlite3.Cursor:  # type: ignore[override]
+        return super().cursor(factory or ExplainingCursor)
+
+    def execute(self, sql: str, parameters=(), /) -> sqlite3.Cursor:  # type: ignore[override]
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters, /) -> sqlite3.Cursor:  # type: ignore[override]
+        return self.cursor().executemany(sql, parameters)
+
+    def executescript(self, script: str, /) -> sqlite3.Cursor:  # type: ignore[override]
+        return self.cursor().executescript(script)
+
+    def reraise(self, exc: sqlite3.Error) -> NoReturn:
+        """Raise ``DamagedProjectError`` for damage met after opening, else ``exc``."""
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if self.damage_path is not None and (name.startswith(DAMAGE_NAMES) or "malformed" in str(exc)):
+            raise explain(exc, self.damage_path, "reading it") from exc
+        raise exc
+
+
+class ExplainingCursor(sqlite3.Cursor):
+    """A cursor of a ``ProjectConnection``: damage raises ``DamagedProjectError``."""
+
+    connection: ProjectConnection
+
+    def execute(self, sql: str, parameters=(), /) -> "ExplainingCursor":  # type: ignore[override]
+        try:
+            return super().execute(sql, parameters)
+        except sqlite3.Error as exc:
+            self.connection.reraise(exc)
+
+    def executemany(self, sql: str, parameters, /) -> "ExplainingCursor":  # type: ignore[override]
+        try:
+            return super().executemany(sql, parameters)
+        except sqlite3.Error as exc:
+            self.connection.reraise(exc)
+
+    def executescript(self, script: str, /) -> "ExplainingCursor":  # type: ignore[override]
+        try:
+            return super().executescript(script)
+        except sqlite3.Error as exc:
+            self.connection.reraise(exc)
+
+    def __next__(self):
+        try:
+            return super().__next__()
+        except sqlite3.Error as exc:
+            self.connection.reraise(exc)
+
+    def fetchone(self):
+        try:
+            return super().fetchone()
+        except sqlite3.Error as exc:
+            self.connection.reraise(exc)
+
+    def fetchmany(self, size: int | None = None):
+        try:
+            return super().fetchmany(self.arraysize if size is None else size)
+        except sqlite3.Error as exc:
+            self.connection.reraise(exc)
+
+    def fetchall(self):
+        try:
+            return super().fetchall()
+        except sqlite3.Error as exc:
+            self.connection.reraise(exc)

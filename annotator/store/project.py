@@ -21,7 +21,7 @@ from ..core.edits import Edit, edit_from_dict
 from ..core.errors import DamagedProjectError, ProjectError, SchemaVersionError
 from ..core.model import AnnotationSet, Document, Relation, Span, Token, is_suggestion_owner
 from ..core.scheme import Scheme
-from .failures import explain
+from .failures import ProjectConnection, explain
 from .migrations import SCHEMA_VERSION, check_project_objects, current_version, migrate
 from .rows import (
     RELATION_COLUMNS, SPAN_COLUMNS, chunks, default_user, gc_paused, now, relation_from_row,
@@ -96,7 +96,7 @@ class Project:
 
     @classmethod
     def _connect(cls, path: Path, *, new: bool = False) -> "Project":
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, factory=ProjectConnection)
         db = Database(conn)
         try:
             if not new:
@@ -116,6 +116,7 @@ class Project:
         except BaseException:
             conn.close()
             raise
+        conn.damage_path = path
         return project
 
     def close(self) -> None:
@@ -524,7 +525,7 @@ class Project:
 
     def add_time(self, document_id: int, owner: str, seconds: float) -> None:
         """Add time spent on a set (the labeling window reports it)."""
-        with self.transaction():
+        with self.transaction("saving the time spent"):
             set_id = self._set_id(document_id, owner, create=True)
             self.db.execute("UPDATE annotation_sets SET seconds = seconds + ? WHERE id = ?", [seconds, set_id])
 
@@ -565,7 +566,7 @@ class Project:
         path = Path(path)
         _check_is_file(path, "check the file name")
         uri = path.resolve().as_uri() + "?mode=ro"
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False, factory=ProjectConnection)
         db = Database(conn)
         try:
             check_project_objects(db, path)
@@ -588,6 +589,7 @@ class Project:
         except BaseException:
             conn.close()
             raise
+        conn.damage_path = path
         return cls(db, path)
 
     def document_hashes(self) -> dict[str, int]:

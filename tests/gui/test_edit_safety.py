@@ -104,3 +104,30 @@ def test_a_failed_export_is_reported_once_and_keeps_earlier_output(qtbot, window
     assert window.reporter.last_dialog.text() == window.reporter.last_message
     assert out.read_text(encoding="utf-8") == "earlier\n"
     assert window.file_ops.idle() and window.session.document.id == 1
+
+
+def test_closing_on_a_full_disk_says_the_time_was_not_saved_and_closes(qtbot, window, project_path, monkeypatch, capsys):
+    from annotator.core.edits import AddSpan
+    from annotator.core.model import Span
+
+    project = window.session.project
+    fill_the_disk(project)
+
+    def add_time_needing_a_page(document_id, owner, seconds):
+        # the time row grows as the filler span did: SQLite needs a new page
+        with project.transaction("saving the time spent"):
+            project.apply(3, "filler", AddSpan(Span(0, 0, 5, "ORG")))
+
+    monkeypatch.setattr(project, "add_time", add_time_needing_a_page)
+    monkeypatch.setattr(window.session, "elapsed", lambda: 42.4)
+    row_before = project.set_row(1, ANNOTATOR)
+    assert window.close()
+    message = (
+        f"{project_path}: the disk is full while saving the time spent; nothing of it was saved and the project "
+        "is as it was. Free some disk space and try again. The 42 s spent on document 1 were not added to its time"
+    )
+    assert window.reporter.last_message == message
+    assert capsys.readouterr().err == f"Error: [E005] {message}\n"
+    assert not window.isVisible() and window.session.document is None
+    with Project.open(project_path) as reopened:
+        assert reopened.set_row(1, ANNOTATOR) == row_before

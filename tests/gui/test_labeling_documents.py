@@ -251,15 +251,17 @@ def test_markup_in_a_document_shows_as_plain_text(qtbot, tmp_path, make_window):
     assert window.details.quote.textFormat() == Qt.TextFormat.PlainText
 
 
-def test_review_mode_opens_from_the_labeling_window(qtbot, make_window, project_path):
+def test_review_mode_opens_from_the_labeling_window(qtbot, make_window, project_path, settings):
     with Project.open(project_path) as project:
         for owner, label in (("ann", "ORG"), ("bob", "GPE")):
             project.write_set(1, owner, [Span(1, 0, 7, label)], status="done", who=owner)
+    settings.setValue("review/reviewer", "rita")  # else a dialog asks once
     window = make_window(project_path)
     window.action("review").trigger()
     review = window.review_window
     qtbot.addWidget(review)
     qtbot.waitUntil(lambda: review.session.document is not None)
+    assert review.reviewer == "rita"  # not the annotator of the labeling window
     assert review.annotators == ["ann", "bob"]
     assert review.session.document.id == 1
     with Project.open(project_path) as project:

@@ -117,6 +117,7 @@ def test_accept_one_then_all(qtbot, window, project_path):
     assert window.editor.span_id == span_id(window, *MONEY5)  # moved on to the next suggestion
     key(qtbot, window, Qt.Key_A, Qt.KeyboardModifier.ShiftModifier)
     assert spans_of(project_path) == [(s, e, label, "human") for s, e, label, _ in RULES]
+    assert window.statusBar().currentMessage() == "accepted 3 spans"  # no suggested relation here
 
 
 def test_reject_one_then_all(qtbot, window, project_path):

@@ -343,7 +343,7 @@ def test_selection_panel_and_relations_list_text_fits(qtbot, window):
     labels += [form.itemAt(row, form.ItemRole.FieldRole).widget() for row in range(form.rowCount())]
     assert [label.text() for label in labels] == [
         "invest → $5 billion", "digit\u00a0or\u00a0T\u00a0retypes · V\u00a0reverses · Del\u00a0deletes",
-        "INVESTMENT “invest”", "MONEY “$5 billion”", "1 amount",
+        "INVESTMENT “invest”", "MONEY “$5 billion”", "confirmed", "1 amount",
     ]
     qtbot.waitUntil(lambda: all(label.height() >= label.heightForWidth(label.width()) for label in labels))  # after layout
     tree = window.relations.tree

@@ -240,3 +240,23 @@ def test_resolve_refuses_a_stranger(three):
     cands = adj.candidates(three, ["alice", "bob"])
     with pytest.raises(ValueError, match="'carol' is not among the compared annotators"):
         adj.resolve(adj.clusters(cands)[0], "carol", gold_from(cands), cands)
+
+
+def test_gold_keeps_suggestion_origin_unless_some_annotator_confirmed_it():
+    alice = AnnotationSet.build(
+        1, "alice",
+        [Span(1, *INVEST, "INVESTMENT", "rule"), Span(2, *FIVE_BN, "MONEY", "rule", 0.8), Span(3, *FOX, "ORG", "rule")],
+        [Relation(1, 1, 2, "amount", "rule"), Relation(2, 1, 3, "investor", "rule")],
+        status="done",
+    )
+    bob = AnnotationSet.build(
+        1, "bob",
+        [Span(1, *INVEST, "INVESTMENT", "rule"), Span(2, *FIVE_BN, "MONEY", "human"), Span(3, *FOX, "ORG", "rule")],
+        [Relation(1, 1, 2, "amount", "human"), Relation(2, 1, 3, "investor", "rule")],
+        status="done",
+    )
+    spans, rels = adj.initial_gold(adj.candidates({"alice": alice, "bob": bob}), "unanimous")
+    assert [(s.start, s.label, s.origin, s.score) for s in spans] == [
+        (FOX[0], "ORG", "rule", None), (INVEST[0], "INVESTMENT", "rule", None), (FIVE_BN[0], "MONEY", "human", None),
+    ]
+    assert sorted((r.label, r.origin) for r in rels) == [("amount", "human"), ("investor", "rule")]

@@ -430,7 +430,7 @@ def test_to_dict_is_json_ready_with_stable_keys(pair_report):
         "annotators", "statuses", "documents_considered", "documents", "tokens", "labels",
         "relation_labels", "fleiss_kappa", "krippendorff_alpha", "all_pairs", "pairs",
     ]
-    assert list(d["pairs"][0]) == ["a", "b", "documents", "tokens", "spans", "kappa", "relations"]
+    assert list(d["pairs"][0]) == ["a", "b", "documents", "tokens", "spans", "kappa", "kappa_annotated", "relations"]
     assert d["labels"] == ["DATE", "GPE", "MONEY", "ORG", "PERSON"]
     assert d["pairs"][0]["spans"]["overlap"]["overall"]["f1"] == 0.5
     assert d["statuses"] == ["done", "reviewed"]
@@ -440,15 +440,16 @@ def test_to_dict_is_json_ready_with_stable_keys(pair_report):
 def test_format_table_two_annotators(pair_report):
     assert pair_report.format_table() == (
         "Agreement of alice, bob: 1 of 1 document compared (sets done or reviewed), 10 tokens\n"
-        "Fleiss' kappa 0.363 (1 document), Krippendorff's alpha (nominal) 0.395\n"
+        "Span F1 0.250 exact, 0.500 overlap; token kappa 0.273 on annotated tokens, 0.383 on all tokens\n"
+        "Fleiss' kappa 0.363 (1 document), Krippendorff's alpha (nominal) 0.395, both on all tokens\n"
         "\n"
-        "label    n A  n B  F1 exact  F1 overlap   kappa  Fleiss   alpha\n"
-        "DATE       0    1     0.000       0.000   0.000  -0.111  -0.056\n"
-        "GPE        1    1     0.000       0.000  -0.111  -0.111  -0.056\n"
-        "MONEY      1    0     0.000       0.000   0.000  -0.111  -0.056\n"
-        "ORG        1    1     1.000       1.000   1.000   1.000   1.000\n"
-        "PERSON     1    1     0.000       1.000   0.615   0.608   0.627\n"
-        "overall    4    4     0.250       0.500   0.383   0.363   0.395\n"
+        "label    n A  n B  F1 exact  F1 overlap  kappa ann  kappa all  Fleiss   alpha\n"
+        "DATE       0    1     0.000       0.000      0.000      0.000  -0.111  -0.056\n"
+        "GPE        1    1     0.000       0.000     -0.143     -0.111  -0.111  -0.056\n"
+        "MONEY      1    0     0.000       0.000      0.000      0.000  -0.111  -0.056\n"
+        "ORG        1    1     1.000       1.000      1.000      1.000   1.000   1.000\n"
+        "PERSON     1    1     0.000       1.000      0.600      0.615   0.608   0.627\n"
+        "overall    4    4     0.250       0.500      0.273      0.383   0.363   0.395\n"
         "\n"
         "relations: none annotated\n"
     )
@@ -524,6 +525,16 @@ def test_pair_figures_match_brute_force(a1, b1, a2, b2):
     assert (p.kappa is None) == (expected is None)
     if expected is not None:
         assert math.isclose(p.kappa, expected, abs_tol=1e-9)
+    # The annotated-token kappa: the same over tokens not both "O" only.
+    annotated = np.zeros((4, 4))
+    for u, v in zip(cx, cy):
+        if (u, v) != ("O", "O"):
+            annotated[cats.index(u), cats.index(v)] += 1
+    assert p.annotated_tokens == int(annotated.sum())
+    expected = cohen_kappa(annotated)
+    assert (p.kappa_annotated is None) == (expected is None)
+    if expected is not None:
+        assert math.isclose(p.kappa_annotated, expected, abs_tol=1e-9)
 
 
 def reference_whole_set(toks, docs, names):

@@ -5,8 +5,13 @@ and any earlier output are left as they were."""
 from __future__ import annotations
 
 import errno
+import json
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -131,32 +136,83 @@ def test_sqlite_read_only_and_cannot_open_failures_are_named(tmp_path):
     assert isinstance(error, ProjectReadOnlyError) and "Make that folder writable" in error.message
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files anyway")
-def test_a_read_only_project_file_refuses_edits_with_a_message(make_project):
-    project = with_documents(make_project, 1)
-    path = project.path
-    project.close()
+# These run the check in a child process that cannot write the file or folder.
+# Root writes read-only files anyway, so under root (CI) the child imports
+# annotator, then drops to nobody before it opens the project: SQLite then
+# meets the real EACCES. The project lives in a folder made in the system
+# temporary folder, which nobody can traverse (pytest's own is root-only).
+NOBODY = 65534
+READ_ONLY_CHILD = """
+import importlib.metadata, json, os, sys  # imported before dropping: the code tree may be root-only
+from annotator.core.errors import ProjectError
+from annotator.store.project import Project
+if os.geteuid() == 0:
+    os.setgroups([])
+    os.setgid(NOBODY)
+    os.setuid(NOBODY)
+try:
+    with Project.open(sys.argv[1]) as opened, opened.transaction():
+        opened._set_info("x", "y")
+except ProjectError as exc:
+    print(json.dumps([type(exc).__name__, exc.message]))
+else:
+    print(json.dumps(["saved", os.geteuid()]))
+""".replace("NOBODY", str(NOBODY))
+
+
+@pytest.fixture
+def unwritable_place():
+    """A folder the child process can reach; owned by the child's user."""
+    folder = Path(tempfile.mkdtemp(prefix="annotator-ro-"))
+    folder.chmod(0o755)
+    as_root = os.geteuid() == 0
+    yield folder, as_root
+    folder.chmod(0o755)
+    shutil.rmtree(folder)
+
+
+def project_for_child(folder: Path, as_root: bool) -> Path:
+    path = folder / "p.annotator"
+    with Project.create(path) as project, project.transaction():
+        project._set_info("x", "before")
+    if as_root:
+        for owned in (folder, path):
+            os.chown(owned, NOBODY, NOBODY)
+    return path
+
+
+def in_child(path: Path) -> list:
+    done = subprocess.run([sys.executable, "-c", READ_ONLY_CHILD, str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_read_only_project_file_refuses_edits_with_a_message(unwritable_place):
+    folder, as_root = unwritable_place
+    path = project_for_child(folder, as_root)
     path.chmod(0o444)
-    try:
-        with pytest.raises(ProjectReadOnlyError):
-            with Project.open(path) as opened, opened.transaction():
-                opened._set_info("x", "y")
-    finally:
-        path.chmod(0o644)
+    assert in_child(path) == [
+        "ProjectReadOnlyError",
+        f"{path} is read-only (the file, or the folder holding it, cannot be written), so saving the change failed "
+        "and nothing was changed. Make both writable (chmod u+w), or copy the project to a folder you can write to",
+    ]
+    path.chmod(0o644)
+    with Project.open(path) as project:
+        assert project._info("x") == "before"
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only folders anyway")
-def test_a_project_in_a_read_only_folder_is_not_called_busy(make_project):
-    project = with_documents(make_project, 1)
-    path = project.path
-    project.close()
-    path.parent.chmod(0o555)
-    try:
-        with pytest.raises(ProjectReadOnlyError):
-            with Project.open(path) as opened, opened.transaction():
-                opened._set_info("x", "y")
-    finally:
-        path.parent.chmod(0o755)
+def test_a_project_in_a_read_only_folder_is_not_called_busy(unwritable_place):
+    folder, as_root = unwritable_place
+    path = project_for_child(folder, as_root)
+    folder.chmod(0o555)
+    assert in_child(path) == [
+        "ProjectReadOnlyError",
+        f"{path} is read-only (the file, or the folder holding it, cannot be written), so opening it failed "
+        "and nothing was changed. Make both writable (chmod u+w), or copy the project to a folder you can write to",
+    ]
+    folder.chmod(0o755)
+    with Project.open(path) as project:
+        assert project._info("x") == "before"
 
 
 # -- interrupted init ------------------------------------------------------------
@@ -195,15 +251,19 @@ def test_init_never_replaces_a_file_that_appeared_meanwhile(tmp_path, monkeypatc
 JOURNAL_INDEX_PAGE = 18  # the journal_set index: stats never reads it
 
 
-def damaged(make_project) -> Path:
-    project = with_documents(make_project)
-    assert project.db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'journal_set'").fetchone() == (JOURNAL_INDEX_PAGE,)
+def damage_root_page(project: Project, name: str, page: int) -> Path:
+    """Close ``project``, then overwrite the start of ``name``'s root page."""
+    assert project.db.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [name]).fetchone() == (page,)
     path = project.path
     project.close()  # no connection is open in this process while the file is damaged
     with open(path, "r+b") as fh:
-        fh.seek(4096 * (JOURNAL_INDEX_PAGE - 1))
+        fh.seek(4096 * (page - 1))
         fh.write(b"\x07" * 64)
     return path
+
+
+def damaged(make_project) -> Path:
+    return damage_root_page(with_documents(make_project), "journal_set", JOURNAL_INDEX_PAGE)
 
 
 def test_a_damaged_project_is_named_as_damaged_on_open_stats_and_import(make_project, monkeypatch, tmp_path):
@@ -254,3 +314,65 @@ def test_an_import_stopped_by_its_progress_callback_writes_nothing(make_project,
     with pytest.raises(CancelledError):
         api.import_files(project, [tmp_path / "a.txt"], preannotate="none", progress=cancelled)
     assert project.stats()["documents"] == 0
+
+
+# -- damaged pages met outside a check ---------------------------------------------
+DOCUMENTS_ROOT_PAGE = 5
+
+
+def damaged_documents(make_project, monkeypatch) -> Path:
+    """A project whose documents table has a damaged root page, in a file taken
+    as too large for the check on open: the damage is first met by a read."""
+    from annotator.core.model import Span
+
+    project = with_documents(make_project)
+    for owner in ("ann", "bob"):
+        for doc_id in (1, 2):
+            project.write_set(doc_id, owner, [Span(1, 0, 8, "ORG", "human")], status="done", who=owner)
+    path = damage_root_page(project, "documents", DOCUMENTS_ROOT_PAGE)
+    monkeypatch.setattr("annotator.store.project.QUICK_CHECK_BYTES", 0)
+    return path
+
+
+def read_on_open(path: Path, tmp_path: Path, read) -> None:
+    with Project.open(path) as project:
+        read(project, tmp_path)
+
+
+def merge_from(path: Path, tmp_path: Path) -> None:
+    with Project.create(tmp_path / "target.annotator") as target:
+        api.merge_projects(target, [path])
+
+
+READ_PATHS = {
+    "export": lambda path, tmp: read_on_open(path, tmp, lambda p, t: api.export(p, t / "out.jsonl", format="jsonl", status="all")),
+    "agreement": lambda path, tmp: read_on_open(path, tmp, lambda p, t: api.agreement(p, include_unfinished=True)),
+    "open document": lambda path, tmp: read_on_open(path, tmp, lambda p, t: p.document(1)),
+    "review": lambda path, tmp: read_on_open(path, tmp, lambda p, t: api.prepare_gold(p, 1, ["ann", "bob"], "unanimous")),
+    "queue": lambda path, tmp: read_on_open(path, tmp, lambda p, t: p.document_ids(limit=10)),
+    "merge source": merge_from,
+}
+
+
+def damage_message(path: Path) -> str:
+    return (
+        f"[E006] {path} is damaged (database disk image is malformed) while reading it. Restore it from a backup; "
+        f"`sqlite3 {path} .recover` may save what is left"
+    )
+
+
+@pytest.mark.parametrize("read", READ_PATHS.values(), ids=READ_PATHS.keys())
+def test_damage_met_by_a_read_is_named_as_damage(make_project, monkeypatch, tmp_path, read):
+    path = damaged_documents(make_project, monkeypatch)
+    with pytest.raises(DamagedProjectError) as failed:
+        read(path, tmp_path)
+    assert str(failed.value) == damage_message(path)
+
+
+@pytest.mark.parametrize("args", [["export", "{path}", "{out}", "--status", "all"], ["agreement", "{path}", "--all-documents"], ["merge", "{target}", "{path}"]], ids=["export", "agreement", "merge"])
+def test_cli_reads_of_a_damaged_project_exit_1_with_the_message(make_project, monkeypatch, tmp_path, args):
+    path = damaged_documents(make_project, monkeypatch)
+    Project.create(tmp_path / "target.annotator").close()
+    values = {"path": path, "out": tmp_path / "out.jsonl", "target": tmp_path / "target.annotator"}
+    result = CliRunner().invoke(cli, [a.format(**values) for a in args])
+    assert (result.exit_code, result.output) == (1, f"Error: {damage_message(path)}\n")

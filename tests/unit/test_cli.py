@@ -67,6 +67,8 @@ def tiny(make_project):
     Overlap: "in Ohio" meets "Ohio" -> tp 3, F1 = 6/7 = 0.857 (GPE 1.000).
     Tokens (9): alice ORG O ORG O O O O GPE O, bob ORG O ORG O O ORG GPE GPE O:
     p_o = 7/9, p_e = (6*4 + 1*2 + 2*3)/81 = 32/81, Cohen's kappa = 31/49 = 0.633.
+    On the 5 tokens someone annotated (ORG/ORG, ORG/ORG, O/ORG, O/GPE, GPE/GPE):
+    p_o = 3/5, p_e = (2*3 + 1*2)/25 = 8/25, kappa = 7/17 = 0.412; ORG alone 8/13 = 0.615.
     Fleiss: P = 7/9, P_e = (10^2 + 3^2 + 5^2)/18^2 = 134/324, kappa = 118/190 = 0.621.
     Alpha: D_o = 4/18, D_e = (18^2 - 134)/(18*17) = 190/306, alpha = 1 - 1224/3420 = 0.642.
     Relations: tp 1, alice 1, bob 2 -> P 0.500, R 1.000, F1 0.667.
@@ -97,15 +99,16 @@ def test_agreement_table(tiny):
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "Agreement of alice, bob: 1 of 2 documents compared (sets done or reviewed), 9 tokens"
-    assert lines[1] == "Fleiss' kappa 0.621 (1 document), Krippendorff's alpha (nominal) 0.642"
+    assert lines[1] == "Span F1 0.571 exact, 0.857 overlap; token kappa 0.412 on annotated tokens, 0.633 on all tokens"
+    assert lines[2] == "Fleiss' kappa 0.621 (1 document), Krippendorff's alpha (nominal) 0.642, both on all tokens"
     spans, relations = (
         {line.split()[0]: line.split()[1:] for line in block.splitlines()[1:]}
         for block in result.output.split("\n\n")[1:3]
     )
-    # columns: n A, n B, F1 exact, F1 overlap, Cohen's kappa, Fleiss' kappa, alpha
-    assert spans["GPE"][:5] == ["1", "1", "0.000", "1.000", "0.609"]  # kappa 14/23
-    assert spans["ORG"][:5] == ["2", "3", "0.800", "0.800", "0.727"]  # kappa 24/33
-    assert spans["overall"] == ["3", "4", "0.571", "0.857", "0.633", "0.621", "0.642"]
+    # columns: n A, n B, F1 exact, F1 overlap, Cohen's kappa (annotated, all tokens), Fleiss' kappa, alpha
+    assert spans["GPE"][:6] == ["1", "1", "0.000", "1.000", "0.545", "0.609"]  # kappa 6/11, 14/23
+    assert spans["ORG"][:6] == ["2", "3", "0.800", "0.800", "0.615", "0.727"]  # kappa 8/13, 24/33
+    assert spans["overall"] == ["3", "4", "0.571", "0.857", "0.412", "0.633", "0.621", "0.642"]
     assert relations["partner"] == relations["overall"] == ["1", "2", "0.500", "1.000", "0.667"]
 
 
@@ -116,6 +119,9 @@ def test_agreement_json_counts_and_options(tiny):
     assert round(exact["overall"]["f1"], 3) == 0.571
     assert round(data["all_pairs"]["spans"]["overlap"]["overall"]["f1"], 3) == 0.857
     assert round(data["pairs"][0]["kappa"]["overall"], 3) == 0.633
+    assert data["pairs"][0]["kappa_annotated"]["tokens"] == 5
+    assert round(data["pairs"][0]["kappa_annotated"]["overall"], 3) == 0.412
+    assert round(data["all_pairs"]["mean_kappa_annotated"]["overall"], 3) == 0.412
     assert round(data["fleiss_kappa"]["overall"], 3) == 0.621
     assert round(data["krippendorff_alpha"]["overall"], 3) == 0.642
 

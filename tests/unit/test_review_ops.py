@@ -161,9 +161,9 @@ def test_review_errors(path, annotators, auto, message):
 
 def test_documents_by_disagreement_sorts_most_first(path):
     with Project.open(path) as project:
-        assert review.documents_by_disagreement(project) == [(1, 7), (2, 0), (3, 0)]
-        assert review.documents_by_disagreement(project, ["bob", "carol"]) == [(1, 5), (2, 0), (3, 0)]
-        assert review.documents_by_disagreement(project, ["carol"]) == [(1, 0), (3, 0)]
+        assert review.documents_by_disagreement(project) == [(1, 7), (2, 0), (3, None)]
+        assert review.documents_by_disagreement(project, ["bob", "carol"]) == [(1, 5), (2, None), (3, None)]
+        assert review.documents_by_disagreement(project, ["carol"]) == [(1, None), (3, None)]
 
 
 def test_the_sql_count_matches_the_core_count_on_random_sets(tmp_path):
@@ -187,16 +187,19 @@ def test_the_sql_count_matches_the_core_count_on_random_sets(tmp_path):
                     Relation(rid, rng.choice(spans).id, rng.choice(spans).id, rng.choice(kinds))
                     for rid in range(1, rng.randrange(1, 5))
                 ] if spans else []
-                project.write_set(doc_id, owner, spans, rels, status="done")
+                status = "done" if rng.random() < 0.8 else rng.choice(("new", "in_progress"))
+                project.write_set(doc_id, owner, spans, rels, status=status)
         names = ["a", "b", "c", "d"]
         ranked = review.documents_by_disagreement(project, names)
         sets = project.load_sets(project.document_ids(), names)
-        expected = {
-            doc: adj.candidates(by_owner, names, symmetric={"partner"}).disagreements for doc, by_owner in sets.items()
-        }
+        expected = {}
+        for doc, by_owner in sets.items():
+            finished = {o: a for o, a in by_owner.items() if a.status == "done"}
+            count = adj.candidates(finished, names, symmetric={"partner"}).disagreements
+            expected[doc] = count if len(finished) >= 2 else None
         assert dict(ranked) == expected
-        assert sum(expected.values()) > 100
-        assert [d for d, _ in ranked] == sorted(expected, key=lambda d: (-expected[d], d))
+        assert sum(v or 0 for v in expected.values()) > 100 and None in expected.values()
+        assert [d for d, _ in ranked] == sorted(expected, key=lambda d: (expected[d] is None, -(expected[d] or 0), d))
 
 
 def test_mark_reviewed_is_journaled(path):
@@ -219,3 +222,32 @@ def test_load_review_clusters(path):
         assert [(c.start, c.end) for c in found.clusters] == [(0, 50), (13, 30), (34, 38)]
         everything = review.load_review(project, 1, ["alice", "bob", "carol"], auto="off")
         assert [(c.start, c.end) for c in everything.clusters] == [(0, 50), (34, 38)]
+
+
+def test_unfinished_sets_are_left_out_of_the_review_and_never_reach_gold(path):
+    """Two annotators who only opened a document (status new) agree on nothing."""
+    with Project.open(path) as project:
+        doc = add_doc(project, "Foxconn and OpenAI .")
+        copy = spans_of("Foxconn and OpenAI .", [("Foxconn", "ORG"), ("OpenAI", "ORG")])
+        project.write_set(doc, "alice", copy, status="new")
+        project.write_set(doc, "bob", copy, status="in_progress")
+        found = review.load_review(project, doc, ["alice", "bob", "carol"])
+        assert (found.annotators, dict(found.unfinished), found.compared, found.clusters) == (
+            (), {"alice": "new", "bob": "in_progress"}, False, (),
+        )
+        assert review.prepare_gold(project, doc, ["alice", "bob"]).spans == {}
+        assert dict(review.documents_by_disagreement(project, ["alice", "bob"]))[doc] is None
+        everything = review.load_review(project, doc, ["alice", "bob"], statuses=None)
+        assert everything.annotators == ("alice", "bob") and everything.clusters == ()
+
+
+def test_one_finished_set_is_offered_item_by_item_and_gold_starts_empty(path):
+    with Project.open(path) as project:
+        doc = add_doc(project, "Foxconn and OpenAI .")
+        copy = spans_of("Foxconn and OpenAI .", [("Foxconn", "ORG"), ("OpenAI", "ORG")])
+        project.write_set(doc, "alice", copy, status="done")
+        project.write_set(doc, "bob", copy, status="in_progress")
+        found = review.load_review(project, doc, ["alice", "bob"])
+        assert (found.annotators, dict(found.unfinished)) == (("alice",), {"bob": "in_progress"})
+        assert [[c.key for c in cl.spans] for cl in found.clusters] == [[(0, 7, "ORG")], [(12, 18, "ORG")]]
+        assert review.prepare_gold(project, doc, ["alice", "bob"]).spans == {}

@@ -54,12 +54,23 @@ def test_cycle_span_skips_the_relation_head_and_handles_empty_sets():
 
 def test_next_suggestion_after_a_span_wraps_to_the_first():
     a = aset()
-    assert span_ops.next_suggestion(a, None) == 7
-    assert span_ops.next_suggestion(a, a.spans[7]) == 9
-    assert span_ops.next_suggestion(a, a.spans[9]) == 7
-    assert span_ops.next_suggestion(a, a.spans[3]) == 7
+    assert span_ops.next_suggestion(a, None) == ("span", 7)
+    assert span_ops.next_suggestion(a, a.spans[7]) == ("span", 9)
+    assert span_ops.next_suggestion(a, a.spans[9]) == ("span", 7)
+    assert span_ops.next_suggestion(a, a.spans[3]) == ("span", 7)
     edits.accept_suggestions(a).apply(a)
     assert span_ops.next_suggestion(a, None) is None
+
+
+def test_suggested_relations_come_after_the_suggested_spans():
+    a = aset()
+    a.relations = {4: Relation(4, 5, 7, "amount", "rule"), 6: Relation(6, 5, 3, "investor", "model")}
+    edits.accept_suggestions(a, [7, 9]).apply(a)
+    assert span_ops.next_suggestion(a, None) == ("relation", 4)
+    assert span_ops.next_suggested_relation(a, 4) == ("relation", 6)
+    assert span_ops.next_suggested_relation(a, 6) == ("relation", 4)
+    edits.accept_suggestions(a, relation_ids=[4, 6]).apply(a)
+    assert span_ops.next_suggested_relation(a, 6) is None
 
 
 def test_allowed_types_follow_the_scheme():

@@ -92,8 +92,9 @@ def test_start_set_copies_suggestions_once(make_project):
     assert [(s.start, s.label, s.origin) for s in aset.sorted_spans()] == [(0, "ORG", "rule"), (20, "MONEY", "rule")]
     assert len(aset.relations) == 1
     accepted = project.apply(doc, "ann", edits.accept_suggestions(aset))
-    assert len(accepted.edits) == 2
+    assert [e.kind for e in accepted.edits] == ["update_span", "update_span", "update_relation"]
     assert {s.origin for s in project.annotation_set(doc, "ann").spans.values()} == {"human"}
+    assert {r.origin for r in project.annotation_set(doc, "ann").relations.values()} == {"human"}
     assert project.start_set(doc, "ann", copy_from="model:rules").spans == project.annotation_set(doc, "ann").spans
 
 

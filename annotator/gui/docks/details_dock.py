@@ -2,37 +2,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QDockWidget, QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QFormLayout, QFrame, QScrollArea, QVBoxLayout, QWidget
 
 from ...core.model import AnnotationSet, Document, Relation, Span
 from ...core.scheme import Scheme
 from .. import span_ops
+from ..plain_text import plain_label
 from .palette_dock import text_color
-
-ORIGIN_TEXT = {"human": "confirmed", "rule": "suggestion (rules)", "model": "suggestion (model)", "import": "imported"}
-
-
-class WrappingLabel(QLabel):
-    """A label that is never shorter than its wrapped text at its width
-    (layouts otherwise size it by its one-line height and cut lines off)."""
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
-        super().resizeEvent(event)
-        if self.wordWrap():
-            needed = self.heightForWidth(self.width())
-            if needed > 0 and needed != self.minimumHeight():
-                self.setMinimumHeight(needed)
-
-
-def plain_label(text: str = "", name: str = "") -> QLabel:
-    label = WrappingLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if name:
-        label.setObjectName(name)
-    return label
 
 
 def key_hints(*items: str) -> str:
@@ -92,8 +68,7 @@ class DetailsDock(QDockWidget):
             self.form.removeRow(0)
 
     def _row(self, name: str, value: str) -> None:
-        key = QLabel(name)
-        key.setObjectName("field")
+        key = plain_label(name, "field", wrap=False, selectable=False)
         self.form.addRow(key, plain_label(value, f"detail_{name.lower()}"))
 
     def _set_chip(self, text: str, color: str | None) -> None:
@@ -122,7 +97,7 @@ class DetailsDock(QDockWidget):
         label = scheme.label(span.label)
         self._set_chip(span.label, label.color if label else "#cccccc")
         self.quote.setText(" ".join(document.text[span.start:span.end].split()))
-        self._row("Status", ORIGIN_TEXT.get(span.origin, span.origin))
+        self._row("Status", span_ops.ORIGIN_TEXT.get(span.origin, span.origin))
         if span.score is not None:
             self._row("Score", f"{span.score:.2f}")
         self._row("Offsets", f"{span.start}–{span.end}")
@@ -152,10 +127,12 @@ class DetailsDock(QDockWidget):
         )
         self._row("Head", f"{head.label} “{span_ops.quote(document.text, head, 30)}”")
         self._row("Child", f"{child.label} “{span_ops.quote(document.text, child, 30)}”")
+        self._row("Status", span_ops.origin_text(rel))
         if kind is not None and kind.description:
             self._row("Means", kind.description)
         allowed = span_ops.allowed_types(scheme, aset, rel.head, rel.child)
         numbered = "  ".join(f"{i + 1} {t.name}" for i, t in enumerate(allowed[:10]))
         self._row("Types", numbered or "none allowed")
-        self.hint.setText(key_hints("digit or T retypes", "V reverses", "Del deletes"))
+        judge = ("A accept", "X reject") if rel.is_suggestion else ()
+        self.hint.setText(key_hints(*judge, "digit or T retypes", "V reverses", "Del deletes"))
         self._fit()

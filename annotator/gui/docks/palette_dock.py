@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDockWidget, QGridLayout, QLabel, QPushButton, QSi
 
 from ...core.model import AnnotationSet
 from ...core.scheme import Scheme
-from ..plain_text import tooltip
+from ..plain_text import action_text, plain_label, tooltip
 
 
 def text_color(background: str) -> str:
@@ -57,11 +57,11 @@ class PaletteDock(QDockWidget):
         self.buttons.clear()
         self._counts.clear()
         for row, label in enumerate(scheme.labels):
-            key = QLabel(label.key.upper() if label.key else "")
+            key = plain_label(label.key.upper() if label.key else "", selectable=False)
             key.setObjectName("keycap")
             key.setAlignment(Qt.AlignmentFlag.AlignCenter)
             key.setFixedWidth(22)
-            button = QPushButton(label.name)
+            button = QPushButton(action_text(label.name))
             button.setObjectName(f"label_{label.name}")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setCursor(Qt.CursorShape.PointingHandCursor)

@@ -18,6 +18,10 @@ STATUS_FILTERS = (
     ("Done", "done"),
     ("Skipped", "skipped"),
 )
+ORDERS = (
+    ("Import order", "import"),
+    ("Most uncertain first", "uncertain"),
+)
 SEARCH_DELAY_MS = 250
 
 
@@ -53,6 +57,13 @@ class QueueDock(QDockWidget):
         row.addWidget(self.search, 1)
         row.addWidget(self.status)
         layout.addLayout(row)
+        self.order = QComboBox()
+        self.order.setObjectName("queue_order")
+        self.order.setToolTip("Most uncertain first: the documents whose model suggestions are least confident")
+        for text, value in ORDERS:
+            self.order.addItem(text, value)
+        self.model_owner: str | None = None
+        layout.addWidget(self.order)
         self.table = QTableView()
         self.table.setObjectName("queue_table")
         self.table.setModel(self.model)
@@ -68,7 +79,7 @@ class QueueDock(QDockWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(QueueModel.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(36)
-        for column in (QueueModel.ID, QueueModel.STATUS, QueueModel.EDITED):
+        for column in (QueueModel.ID, QueueModel.STATUS, QueueModel.EDITED, QueueModel.CONFIDENCE):
             self.table.setColumnHidden(column, True)
         layout.addWidget(self.table, 1)
         self.count = QLabel("")
@@ -86,6 +97,7 @@ class QueueDock(QDockWidget):
         self.search_keys.next.connect(self._submit)
         self.search_keys.escape.connect(self.searchLeft)
         self.status.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.order.currentIndexChanged.connect(lambda _i: self.apply_order())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.modelReset.connect(self._update_count)
         self._update_count()
@@ -98,6 +110,17 @@ class QueueDock(QDockWidget):
         """Re-query the list with the search text and status filter."""
         self._search_timer.stop()
         self.model.set_filter(status=self.status.currentData(), search=self.search.text())
+
+    def set_model(self, model_owner: str | None) -> None:
+        """The ``model:<name>`` set whose confidence orders the queue and fills
+        the confidence column; re-reads the list."""
+        self.model_owner = model_owner
+        self.apply_order()
+
+    def apply_order(self) -> None:
+        """Re-query the list in the chosen order (import order without a model)."""
+        self.table.setColumnHidden(QueueModel.CONFIDENCE, self.model_owner is None)
+        self.model.set_order(self.order.currentData(), self.model_owner)
 
     def _update_count(self) -> None:
         total = self.model.total

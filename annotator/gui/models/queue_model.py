@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPixmap
 
+from ...store.model_sets import document_confidences, uncertain_document_ids
 from ...store.project import Project
 from ..plain_text import tooltip
 
@@ -40,11 +41,14 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class QueueModel(QAbstractTableModel):
-    """Rows are documents in import order, filtered by the owner's status and
-    a full-text search. Columns: ``#``, title, status, spans, relations, last edit."""
+    """Rows are documents in import order, or least confident first under a
+    model (``set_order``), filtered by the owner's status and a full-text
+    search. Columns: ``#``, title, status, spans, relations, last edit, and
+    the model's confidence in the document's suggestions."""
 
-    COLUMNS = ("#", "Title", "Status", "Spans", "Rel.", "Edited")
-    ID, TITLE, STATUS, SPANS, RELATIONS, EDITED = range(6)
+    COLUMNS = ("#", "Title", "Status", "Spans", "Rel.", "Edited", "Conf.")
+    ID, TITLE, STATUS, SPANS, RELATIONS, EDITED, CONFIDENCE = range(7)
+    ORDERS = ("import", "uncertain")
     DocumentIdRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, project: Project, owner: str, parent=None) -> None:
@@ -53,6 +57,8 @@ class QueueModel(QAbstractTableModel):
         self.owner = owner
         self.status: str | None = None
         self.search: str | None = None
+        self.order = "import"
+        self.model_owner: str | None = None
         self._ids: list[int] = []
         self._total = 0
         self._rows: dict[int, dict[str, Any]] = {}
@@ -65,6 +71,17 @@ class QueueModel(QAbstractTableModel):
         self.beginResetModel()
         self.status = status or None
         self.search = (search or "").strip() or None
+        self._reset_counts()
+        self.endResetModel()
+
+    def set_order(self, order: str, model_owner: str | None) -> None:
+        """``import`` order, or ``uncertain``: the documents whose suggestions
+        in ``model_owner``'s set are least confident first."""
+        if order not in self.ORDERS:
+            raise ValueError(f"unknown queue order {order!r}; use one of {', '.join(self.ORDERS)}")
+        self.beginResetModel()
+        self.order = order
+        self.model_owner = model_owner
         self._reset_counts()
         self.endResetModel()
 
@@ -96,9 +113,11 @@ class QueueModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:
         if parent.isValid():
             return
-        ids = self.project.document_ids(
-            owner=self.owner, status=self.status, search=self.search, offset=len(self._ids), limit=PAGE
-        )
+        filters = {"owner": self.owner, "status": self.status, "search": self.search}
+        if self.order == "uncertain" and self.model_owner:
+            ids = uncertain_document_ids(self.project, self.model_owner, offset=len(self._ids), limit=PAGE, **filters)
+        else:
+            ids = self.project.document_ids(offset=len(self._ids), limit=PAGE, **filters)
         if not ids:
             self._total = len(self._ids)
             return
@@ -162,7 +181,7 @@ class QueueModel(QAbstractTableModel):
             return status_icon(row["status"])
         if role == Qt.ItemDataRole.ForegroundRole and col == self.STATUS:
             return QBrush(QColor(STATUS_COLOR.get(row["status"], "#555555")))
-        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.ID, self.SPANS, self.RELATIONS):
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (self.ID, self.SPANS, self.RELATIONS, self.CONFIDENCE):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -179,6 +198,9 @@ class QueueModel(QAbstractTableModel):
             return row["relations"]
         if col == self.EDITED:
             return short_time(row["updated_at"]) if row["status"] != "new" else ""
+        if col == self.CONFIDENCE:
+            confidence = row.get("confidence")
+            return "" if confidence is None else f"{confidence:.2f}"
         return None
 
     def _row(self, row: int) -> dict[str, Any]:
@@ -188,7 +210,12 @@ class QueueModel(QAbstractTableModel):
             return cached
         start = (row // ROW_BLOCK) * ROW_BLOCK
         block = [i for i in self._ids[start:start + ROW_BLOCK] if i not in self._rows]
-        self._rows.update(self.project.queue_rows(block, self.owner))
+        rows = self.project.queue_rows(block, self.owner)
+        if self.model_owner:
+            for doc_id, confidence in document_confidences(self.project, block, self.model_owner).items():
+                if doc_id in rows:
+                    rows[doc_id]["confidence"] = confidence
+        self._rows.update(rows)
         return self._rows.get(doc_id) or {
             "id": doc_id, "title": "", "status": "new", "updated_at": None, "spans": 0, "relations": 0
         }

@@ -1,8 +1,10 @@
 """Agreement among the compared annotators: per label and per pair, as tables and bars.
 
-Figures come from ``ops.agreement.agreement`` over every document the
-annotators have a set for, finished or not, computed on a worker thread
-with its own connection so a large project does not hold up the window.
+Figures come from ``ops.agreement.agreement`` with the same defaults as
+``annotator agreement`` (documents every compared annotator finished), and
+the summary is the report's own ``scope()`` and ``headline()``, so the panel
+and the CLI show the same numbers. They are computed on a worker thread with
+its own connection so a large project does not hold up the window.
 """
 from __future__ import annotations
 
@@ -11,23 +13,28 @@ from typing import Sequence
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDockWidget, QFrame, QHeaderView, QLabel, QScrollArea, QTabWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QDockWidget, QFrame, QHeaderView, QScrollArea, QTabWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from ...core.agreement_report import AgreementReport
 from ...core.errors import AnnotatorError
 from ...core.scheme import Scheme
 from ...ops.agreement import agreement
+from ..plain_text import plain_label, tooltip
 from ..workers import Task, project_task
 from .bar_chart import BarChart
 
-LABEL_COLUMNS = ("Label", "Exact", "Overlap", "κ")
-PAIR_COLUMNS = ("Pair", "Exact", "Overlap", "κ", "Rel.")
+# overlap F1 is in the summary line (and per label and pair in ``annotator agreement``);
+# the tables keep to what fits a side panel without cutting a name
+LABEL_COLUMNS = ("Label", "F1", "κ ann.", "κ all")
+PAIR_COLUMNS = ("Pair", "F1", "κ ann.", "κ all", "Rel.")
 COLUMN_TIPS = {
-    "Exact": "Span F1, same start, end and label (pooled over pairs on the label tab)",
-    "Overlap": "Span F1, same label and overlapping",
-    "κ": "Cohen's kappa on token labels (mean over pairs on the label tab)",
-    "Rel.": "Relation F1",
+    "F1": "Span F1, exact: same start, end and label (pooled over pairs on the label tab)",
+    "κ ann.": "Cohen's kappa on token labels, only tokens someone labelled (INCEpTION/DKPro convention; "
+              "mean over pairs on the label tab)",
+    "κ all": "Cohen's kappa on token labels, every token: two unlabelled tokens count as agreement "
+             "(mean over pairs on the label tab)",
+    "Rel.": "Relation F1: same type, head span and child span",
 }
 
 
@@ -36,20 +43,21 @@ def _fmt(value: float | None) -> str:
 
 
 def label_rows(report: AgreementReport) -> list[tuple[str, float | None, float | None, float | None]]:
-    """``(label, exact F1, overlap F1, mean kappa)`` per label, pooled over pairs."""
-    exact, overlap = report.pooled_exact().per_label, report.pooled_overlap().per_label
+    """``(label, exact F1, kappa on annotated tokens, kappa on all tokens)``
+    per label, F1 pooled and kappa averaged over pairs."""
+    exact = report.pooled_exact().per_label
     labels = sorted(set(report.labels) | set(exact))
     return [
-        (label, exact[label].f1 if label in exact else None, overlap[label].f1 if label in overlap else None,
-         report.mean_kappa(label))
+        (label, exact[label].f1 if label in exact else None,
+         report.mean_kappa(label, annotated=True), report.mean_kappa(label))
         for label in labels
     ]
 
 
 def pair_rows(report: AgreementReport) -> list[tuple[str, float | None, float | None, float | None, float | None]]:
-    """``(a–b, exact F1, overlap F1, kappa, relation F1)`` per annotator pair."""
+    """``(a – b, exact F1, kappa annotated, kappa all, relation F1)`` per annotator pair."""
     return [
-        (f"{p.a} – {p.b}", p.spans_exact.overall.f1, p.spans_overlap.overall.f1, p.kappa, p.relations.overall.f1)
+        (f"{p.a} – {p.b}", p.spans_exact.overall.f1, p.kappa_annotated, p.kappa, p.relations.overall.f1)
         for p in report.pairs
     ]
 
@@ -74,9 +82,7 @@ class AgreementDock(QDockWidget):
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 6, 8, 6)
         layout.setSpacing(6)
-        self.summary = QLabel("computing…")
-        self.summary.setObjectName("hint")
-        self.summary.setWordWrap(True)
+        self.summary = plain_label("computing…", "hint")
         self.tabs = QTabWidget()
         self.tabs.setObjectName("agreement_tabs")
         self.labels = self._table(LABEL_COLUMNS, "agreement_labels")
@@ -108,10 +114,13 @@ class AgreementDock(QDockWidget):
         table.setAlternatingRowColors(True)
         for col, name in enumerate(columns):
             if name in COLUMN_TIPS:
-                table.horizontalHeaderItem(col).setToolTip(COLUMN_TIPS[name])
+                table.horizontalHeaderItem(col).setToolTip(tooltip(COLUMN_TIPS[name]))
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # labels are never cut off
-        header.setStretchLastSection(True)
+        # names are never cut: the first column fits them, the figures share what is left
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(38)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         return table
 
     # -- computing ------------------------------------------------------------
@@ -121,7 +130,7 @@ class AgreementDock(QDockWidget):
         self.scheme = scheme
         self.summary.setText("computing agreement…")
         names = list(annotators)
-        self._task = project_task(path, lambda project, _progress: agreement(project, names, include_unfinished=True), self)
+        self._task = project_task(path, lambda project, _progress: agreement(project, names), self)
         self._task.finished.connect(self._finished)
         self._task.start()
 
@@ -149,10 +158,12 @@ class AgreementDock(QDockWidget):
     def show_report(self, report: AgreementReport) -> None:
         """Fill the tables and the chart from a report."""
         self.report = report
-        self.summary.setText(
-            f"{len(report.annotators)} annotators over {report.documents:,} documents "
-            f"(finished or not) · mean κ {_fmt(report.mean_kappa())}"
-        )
+        if report.documents:
+            self.summary.setText(f"{report.scope()}.\n{report.headline()}.")
+        else:
+            self.summary.setText(
+                f"{report.scope()}.\nNo document is finished by every annotator yet: there is no agreement to show."
+            )
         self._fill(self.labels, label_rows(report))
         self._fill(self.pairs, pair_rows(report))
         self._draw_chart()
@@ -173,7 +184,7 @@ class AgreementDock(QDockWidget):
             return
         if self.tabs.currentIndex() == 0:
             colors = {l.name: l.color for l in self.scheme.labels} if self.scheme else {}
-            bars = [(label, exact, colors.get(label)) for label, exact, _o, _k in label_rows(self.report)]
+            bars = [(label, exact, colors.get(label)) for label, exact, *_rest in label_rows(self.report)]
             self.chart.set_bars(bars, "Exact span F1 per label")
         else:
             bars = [(name, exact, None) for name, exact, *_rest in pair_rows(self.report)]

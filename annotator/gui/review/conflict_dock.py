@@ -7,7 +7,6 @@ on its own, next to the outlined cluster in the text.
 """
 from __future__ import annotations
 
-import html
 import re
 from typing import Mapping, Sequence
 
@@ -18,6 +17,7 @@ from ...core.adjudicate import Cluster, Version
 from ...core.model import Document
 from ...core.scheme import Scheme
 from ..docks.palette_dock import text_color
+from ..plain_text import escape, plain_label, set_plain
 
 MAX_QUOTE = 48
 PICKED_STYLE = "QFrame#{name} {{ background: #e6f4ea; border: 1px solid #7cc68d; border-radius: 5px; }}"
@@ -36,7 +36,7 @@ def chip(scheme: Scheme, label: str) -> str:
     color = found.color if found else "#d4d8de"
     return (
         f"<span style='background:{color}; color:{text_color(color)}; font-size:10px; font-weight:600;'>"
-        f"&nbsp;{html.escape(label)}&nbsp;</span>"
+        f"&nbsp;{escape(label)}&nbsp;</span>"
     )
 
 
@@ -46,13 +46,13 @@ def describe_version(version: Version, document: Document, scheme: Scheme) -> st
     if version.empty:
         return "<span style='color:#6a737d'>nothing</span>"
     parts = [
-        f"“{html.escape(quote(document.text, s, e))}” {chip(scheme, label)}"
+        f"“{escape(quote(document.text, s, e))}” {chip(scheme, label)}"
         for s, e, label in sorted(version.spans)
     ]
     for head, child, label in sorted(version.relations, key=lambda k: (k[0], k[1], k[2])):
         parts.append(
-            f"<i>{html.escape(label)}</i>: {html.escape(quote(document.text, head[0], head[1], 24))} → "
-            f"{html.escape(quote(document.text, child[0], child[1], 24))}"
+            f"<i>{escape(label)}</i>: {escape(quote(document.text, head[0], head[1], 24))} → "
+            f"{escape(quote(document.text, child[0], child[1], 24))}"
         )
     return "<br>".join(parts)
 
@@ -78,9 +78,7 @@ class ConflictDock(QDockWidget):
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(8)
         self.grid.setVerticalSpacing(4)
-        self.hint = QLabel("")
-        self.hint.setObjectName("hint")
-        self.hint.setWordWrap(True)
+        self.hint = plain_label("", "hint", selectable=False)
         outer.addWidget(self.title)
         outer.addWidget(self.context)
         outer.addLayout(self.grid)
@@ -107,7 +105,7 @@ class ConflictDock(QDockWidget):
     def show_nothing(self, text: str) -> None:
         """No cluster to show (the annotators agree, or no document is open)."""
         self._clear()
-        self.title.setText(f"<b>{html.escape(text)}</b>")
+        self.title.setText(f"<b>{escape(text)}</b>")
         self.context.setText("")
         self.hint.setText("Gold stays editable: select text and click a label, or Alt + its key.")
 
@@ -121,23 +119,26 @@ class ConflictDock(QDockWidget):
         chosen: Sequence[str | None],
         document: Document,
         scheme: Scheme,
+        unfinished: Mapping[str, str] | None = None,
     ) -> None:
         """Show ``cluster`` (one of ``count``) with a row per annotator.
 
         ``annotators`` are all compared names (row ``k`` is key ``k``),
-        ``present`` those with a set for this document, ``chosen`` the
-        versions gold matches (``None`` for none).
+        ``present`` those with a finished set for this document, ``chosen``
+        the versions gold matches (``None`` for none), ``unfinished`` the
+        status of each set left out because it is not finished.
         """
+        unfinished = unfinished or {}
         self.shown = 0
         self.title.setText(
             f"<b>Conflict {cluster.number + 1} of {count}</b> "
-            f"<span style='color:#6a737d'>· gold: {html.escape(self._chosen_text(chosen))}</span>"
+            f"<span style='color:#6a737d'>· gold: {escape(self._chosen_text(chosen))}</span>"
         )
         self.title.setWordWrap(True)
         lo = max(0, cluster.start - 40)
         hi = min(len(document.text), cluster.end + 40)
         before, middle, after = (
-            html.escape(re.sub(r"\s+", " ", document.text[a:b]))
+            escape(re.sub(r"\s+", " ", document.text[a:b]))
             for a, b in ((lo, cluster.start), (cluster.start, cluster.end), (cluster.end, hi))
         )
         self.context.setText(
@@ -149,6 +150,11 @@ class ConflictDock(QDockWidget):
         for k, name in enumerate(annotators, start=1):
             if k > 9:
                 break
+            if name in unfinished:
+                status = escape(unfinished[name].replace("_", " "))
+                self._row(str(k), tags.get(name, name), name,
+                          f"<span style='color:#a0a6ae'>not finished ({status}): not compared</span>", False)
+                continue
             if name not in present:
                 self._row(str(k), tags.get(name, name), name, "<span style='color:#a0a6ae'>no set for this document</span>", False)
                 continue
@@ -156,7 +162,7 @@ class ConflictDock(QDockWidget):
             signature = frozenset(version.spans) | frozenset(version.relations)
             text = describe_version(version, document, scheme)
             if signature in seen and not version.empty:
-                text = f"<span style='color:#6a737d'>same as {html.escape(seen[signature])}</span>"
+                text = f"<span style='color:#6a737d'>same as {escape(seen[signature])}</span>"
             seen.setdefault(signature, name)
             self._row(str(k), tags.get(name, name), name, text, name in chosen)
         self._row("0", "–", "none", "<span style='color:#6a737d'>remove all of it</span>", None in chosen)
@@ -188,8 +194,8 @@ class ConflictDock(QDockWidget):
             frame.setStyleSheet(style)
         frame.setProperty("picked", picked)
         keycap, who, body = frame.findChildren(QLabel)
-        keycap.setText(key)
-        who.setText(f"<b>{html.escape(tag)}</b> {html.escape(name)}{' ✓' if picked else ''}")
+        set_plain(keycap, key)
+        who.setText(f"<b>{escape(tag)}</b> {escape(name)}{' ✓' if picked else ''}")
         body.setText(text)
         if frame.isHidden():
             frame.show()

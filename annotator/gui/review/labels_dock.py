@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDockWidget, QGridLayout, QLabel, QPushButton, QSi
 
 from ...core.scheme import Scheme
 from ..docks.palette_dock import text_color
+from ..plain_text import action_text, tooltip
 
 COLUMNS = 2
 
@@ -41,12 +42,12 @@ class LabelsDock(QDockWidget):
         self.buttons.clear()
         for i, label in enumerate(scheme.labels):
             key = f"  Alt+{label.key.upper()}" if label.key else ""
-            button = QPushButton(f"{label.name}{key}")
+            button = QPushButton(action_text(f"{label.name}{key}"))
             button.setObjectName(f"label_{label.name}")
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            button.setToolTip(label.description or label.name)
+            button.setToolTip(tooltip(label.description or label.name))
             button.setStyleSheet(
                 f"QPushButton {{ background: {label.color}; color: {text_color(label.color)}; border: none;"
                 " border-radius: 4px; padding: 3px 6px; text-align: left; font-weight: 600; }"

@@ -6,13 +6,14 @@ import traceback
 from pathlib import Path
 from typing import Sequence
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from ...core.errors import AnnotatorError
+from ...ops.review import check_auto, review_annotators
 from ...store.project import Project
 from ..app import SCREENSHOT_SIZE, create_app
-from ..settings import annotator_name, user_settings
+from ..settings import reviewer_name, user_settings
 from .window import ReviewWindow
 
 
@@ -21,16 +22,21 @@ def open_review(
     annotators: Sequence[str] | None = None,
     auto: str = "unanimous",
     *,
+    reviewer: str | None = None,
     settings: QSettings | None = None,
+    ask: bool = True,
 ) -> ReviewWindow:
-    """A review window on a project file; the reviewer is the saved user name
-    (else the login name). Raises ``AnnotatorError`` when the project cannot be
-    opened or the annotators or mode are wrong."""
+    """A review window on a project file for ``reviewer`` (default: the saved
+    reviewer name, else asked once, else the login name; see
+    ``settings.reviewer_name``). Raises ``AnnotatorError`` when the project
+    cannot be opened or the annotators or mode are wrong."""
     settings = settings if settings is not None else user_settings()
     project = Project.open(project_path)
     try:
-        return ReviewWindow(project, annotator_name(None, settings, ask=False), annotators=annotators,
-                            auto=auto, settings=settings)
+        check_auto(auto)
+        review_annotators(project, annotators)  # a wrong name fails before anyone is asked anything
+        name = reviewer_name(reviewer, settings, ask=ask)
+        return ReviewWindow(project, name, annotators=annotators, auto=auto, settings=settings)
     except BaseException:
         project.close()
         raise
@@ -41,6 +47,7 @@ def run_review(
     annotators: Sequence[str] | None = None,
     auto: str = "unanimous",
     screenshot: str | Path | None = None,
+    reviewer: str | None = None,
 ) -> int:
     """Show the review window until it closes; returns the exit status.
 
@@ -49,7 +56,7 @@ def run_review(
     """
     app = create_app()
     try:
-        window = open_review(project_path, annotators, auto)
+        window = open_review(project_path, annotators, auto, reviewer=reviewer, ask=screenshot is None)
     except AnnotatorError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1
@@ -66,11 +73,11 @@ def _screenshot(app: QApplication, window: ReviewWindow, out: Path) -> int:
     window.resize(*SCREENSHOT_SIZE)
     window.show()
     window.start()
-    window.agreement.stop()
-    for _ in range(20):
-        app.processEvents()
-        if window.agreement.report is not None:
-            break
+    if window.agreement.report is None:  # wait for the figures (at most 30 s)
+        waiting = QEventLoop()
+        window.agreement.ready.connect(waiting.quit)
+        QTimer.singleShot(30_000, waiting.quit)
+        waiting.exec()
     if window.cluster is not None:
         window.doc_view.set_current(window.cluster)
     for _ in range(5):

@@ -19,20 +19,23 @@ from ..plain_text import tooltip
 
 ROW_BLOCK = 64
 NO_GOLD = "–"
+UNFINISHED = "unfinished"
+UNFINISHED_TIP = "Fewer than two annotators have finished this document: nothing is compared yet"
 REVIEWED = "reviewed"
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 class ReviewQueueModel(QAbstractTableModel):
-    """Rows are ``(document_id, disagreements)`` in the order given.
-    Columns: ``#``, title, disagreements, gold status."""
+    """Rows are ``(document_id, disagreements)`` in the order given;
+    ``None`` disagreements mark a document fewer than two annotators have
+    finished. Columns: ``#``, title, disagreements, gold status."""
 
     COLUMNS = ("#", "Title", "Diff.", "Gold")
     ID, TITLE, DIFF, STATUS = range(4)
     DocumentIdRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, project: Project, ranking: Sequence[tuple[int, int]], parent=None) -> None:
+    def __init__(self, project: Project, ranking: Sequence[tuple[int, int | None]], parent=None) -> None:
         super().__init__(parent)
         self.project = project
         self._ids = [doc for doc, _ in ranking]
@@ -51,8 +54,9 @@ class ReviewQueueModel(QAbstractTableModel):
     def document_id(self, row: int) -> int | None:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 
-    def disagreements(self, document_id: int) -> int:
-        return self._counts.get(document_id, 0)
+    def disagreements(self, document_id: int) -> int | None:
+        """Disagreements among the finished sets; None when fewer than two annotators finished it."""
+        return self._counts.get(document_id)
 
     def status(self, document_id: int) -> str | None:
         """The gold set's status (None before the document is opened for review)."""
@@ -112,14 +116,19 @@ class ReviewQueueModel(QAbstractTableModel):
             if col == self.TITLE:
                 return " ".join(str(row["title"]).split())
             if col == self.DIFF:
-                return self._counts.get(doc_id, 0)
-            return STATUS_TEXT.get(status, status) if status else NO_GOLD
+                count = self._counts.get(doc_id)
+                return NO_GOLD if count is None else count
+            if status:
+                return STATUS_TEXT.get(status, status)
+            return UNFINISHED if self._counts.get(doc_id) is None else NO_GOLD
         if role == Qt.ItemDataRole.ForegroundRole and col == self.STATUS:
             return QBrush(QColor(STATUS_COLOR.get(status, "#8a8f98") if status else "#8a8f98"))
         if role == Qt.ItemDataRole.DecorationRole and col == self.TITLE:
             return status_icon(status or "new")
         if role == Qt.ItemDataRole.ToolTipRole and col == self.TITLE:
             return tooltip(str(row["title"]))
+        if role == Qt.ItemDataRole.ToolTipRole and self._counts.get(doc_id) is None:
+            return tooltip(UNFINISHED_TIP)
         return None
 
     def _row(self, row: int) -> dict[str, Any]:

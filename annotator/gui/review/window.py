@@ -24,8 +24,10 @@ from ...ops.review import (
 )
 from ...store.project import Project
 from ..actions import SPEC_BY_NAME, ActionSpec, build_actions, build_toolbar, configure, make_action
+from ..cheatsheet import CheatSheet
 from ..editing import EditController
 from ..header import DocumentHeader
+from ..plain_text import action_text, escape
 from ..session import DocumentSession
 from ..settings import user_settings
 from ..status import Reporter, StatusBar
@@ -40,7 +42,9 @@ EMPTY_TEXT = "Nothing to review yet.\n\nAnnotators' sets appear here once they h
 EDIT_ACTIONS = (
     "delete", "start_left", "start_right", "end_left", "end_right", "next_span", "prev_span",
     "relation", "confirm", "cancel", "reverse", "relation_type", "next_doc", "prev_doc",
+    "accept", "reject", "accept_all", "reject_all",
 )
+HELP_ACTIONS = ("quit", "shortcuts")
 REVIEW_SPECS = (
     ActionSpec("next_conflict", "Next conflict", ("N",), "Review", "Go to the next conflict", "Next conflict ›"),
     ActionSpec("prev_conflict", "Previous conflict", ("P",), "Review", "Go to the previous conflict",
@@ -86,9 +90,10 @@ class ReviewWindow(QMainWindow):
         self.tags = annotator_tags(self.annotators)
         self.settings = settings if settings is not None else user_settings()
         self.review: DocumentReview | None = None
+        self.cheatsheet: CheatSheet | None = None
         self.cluster: Cluster | None = None
         self.status = StatusBar(self)
-        self.status.annotator.setText(f"Reviewer: {reviewer}")
+        self.status.annotator.setText(f"Reviewer: {reviewer}")  # a PlainText label
         self.setStatusBar(self.status)
         self.reporter = Reporter(self.status, self)
         self.session = DocumentSession(project, GOLD, self, who=reviewer)
@@ -98,7 +103,7 @@ class ReviewWindow(QMainWindow):
         self.header = DocumentHeader()
         self.legend = QLabel("")
         self.legend.setObjectName("review_legend")
-        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)  # built here; every name in it goes through escape()
         self.legend.setWordWrap(True)
         self.legend.setContentsMargins(18, 0, 18, 8)
         self._build_center()
@@ -149,7 +154,7 @@ class ReviewWindow(QMainWindow):
         self._size_docks()
 
     def _size_docks(self) -> None:
-        self.resizeDocks([self.queue, self.conflict], [300, 330], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.queue, self.conflict], [340, 310], Qt.Orientation.Horizontal)
         self.resizeDocks([self.queue, self.agreement], [260, 440], Qt.Orientation.Vertical)
         self.resizeDocks([self.conflict, self.labels], [500, 200], Qt.Orientation.Vertical)
 
@@ -163,16 +168,25 @@ class ReviewWindow(QMainWindow):
             "prev_conflict": lambda: self.step_conflict(-1),
             "pick_0": lambda: self.pick(0),
             "reviewed": self.mark_reviewed,
+            "quit": self.close,
+            "shortcuts": self.show_shortcuts,
         }
         specs = tuple(SPEC_BY_NAME[name] for name in EDIT_ACTIONS) + REVIEW_SPECS
-        self.actions_by_name = build_actions(self, handlers, specs)
+        self.actions_by_name = build_actions(self, handlers, specs + tuple(SPEC_BY_NAME[n] for n in HELP_ACTIONS))
+        picks = []
         for k, name in enumerate(self.annotators[:9], start=1):
-            spec = ActionSpec(f"pick_{k}", f"Take {name}'s version", (str(k),), "Review",
+            spec = ActionSpec(f"pick_{k}", action_text(f"Take {name}'s version"), (str(k),), "Review",
                               f"Make gold say what {name} marked in the current conflict")
+            picks.append(spec)
             self.actions_by_name[spec.name] = make_action(self, spec, lambda k=k: self.pick(k))
+        # what F1 lists: the review keys first, then editing, history and help
+        history = tuple(SPEC_BY_NAME[n] for n in ("undo", "redo"))
+        self.specs = REVIEW_SPECS[:2] + tuple(picks) + REVIEW_SPECS[2:] + specs[: len(EDIT_ACTIONS)] + history + tuple(
+            SPEC_BY_NAME[n] for n in HELP_ACTIONS
+        )
         for label in self.project.scheme.labels:
             if label.key:
-                spec = ActionSpec(f"key_{label.key}", label.name, (f"Alt+{label.key.upper()}",), "Labels",
+                spec = ActionSpec(f"key_{label.key}", action_text(label.name), (f"Alt+{label.key.upper()}",), "Labels",
                                   f"Label the selection or selected gold span {label.name}")
                 self.actions_by_name[spec.name] = make_action(self, spec, lambda k=label.key: self.editor.key(k))
         stack = self.session.undo_stack
@@ -185,9 +199,11 @@ class ReviewWindow(QMainWindow):
         a = self.actions_by_name
         picks = [f"pick_{k}" for k in range(1, min(len(self.annotators), 9) + 1)] + ["pick_0"]
         menus = (
+            ("&File", ("quit",)),
             ("&Review", ("next_conflict", "prev_conflict", None, *picks, None, "reviewed")),
             ("&Edit", ("undo", "redo", None, "delete", "start_left", "start_right", "end_left", "end_right",
-                       None, "relation", "reverse", "relation_type")),
+                       None, "relation", "reverse", "relation_type",
+                       None, "accept", "reject", "accept_all", "reject_all")),
             ("&Document", ("next_doc", "prev_doc", "next_span", "prev_span")),
         )
         for title, names in menus:
@@ -197,6 +213,7 @@ class ReviewWindow(QMainWindow):
         view = self.menuBar().addMenu("&View")
         for dock in (self.queue, self.conflict, self.labels, self.agreement):
             view.addAction(dock.toggleViewAction())
+        self.menuBar().addMenu("&Help").addAction(a["shortcuts"])
         build_toolbar(self, "Review", a, ("prev_doc", "next_doc", None, "prev_conflict", "next_conflict", None, "undo", "redo"),
                       ("reviewed",))
 
@@ -276,7 +293,8 @@ class ReviewWindow(QMainWindow):
         """N/P: the next or previous conflict cluster of the document."""
         clusters = self.review.clusters if self.review else ()
         if not clusters:
-            self.reporter.info("the annotators agree on this document; Ctrl+Enter marks it reviewed")
+            text = self._no_conflict_text(self.review) if self.review else "no document open"
+            self.reporter.info(f"{text[:1].lower()}{text[1:]}; Ctrl+Enter marks it reviewed")
             return
         number = self.cluster.number + step if self.cluster is not None else 0
         if not 0 <= number < len(clusters):
@@ -294,10 +312,13 @@ class ReviewWindow(QMainWindow):
         """Digit ``k``: take the ``k``-th annotator's version of the current
         conflict (0: none of it), then move to the next conflict."""
         review, cluster, gold = self.review, self.cluster, self.session.aset
+        name = self.annotators[k - 1] if 0 < k <= len(self.annotators) else None
+        if review is not None and name in review.unfinished:
+            self.reporter.info(f"{name} has not finished this document ({review.unfinished[name].replace('_', ' ')}): not compared")
+            return
         if review is None or cluster is None or gold is None:
             self.reporter.info("no conflict selected (N goes to the next one)")
             return
-        name = self.annotators[k - 1] if 0 < k <= len(self.annotators) else None
         if k and name is None:
             self.reporter.info(f"there is no annotator {k}")
             return
@@ -341,12 +362,17 @@ class ReviewWindow(QMainWindow):
         parts = []
         for k, name in enumerate(self.annotators[:9], start=1):
             muted = "" if name in review.annotators else " style='color:#a0a6ae'"
-            parts.append(f"<span{muted}><b>{k}</b>&nbsp;{self.tags[name]}&nbsp;=&nbsp;{name}</span>")
-        disagreements = review.candidates.disagreements
+            state = f" ({escape(review.unfinished[name].replace('_', ' '))}, not compared)" if name in review.unfinished else ""
+            parts.append(
+                f"<span{muted}><b>{k}</b>&nbsp;{escape(self.tags[name])}&nbsp;=&nbsp;{escape(name)}{state}</span>"
+            )
+        if review.compared:
+            summary = f"{review.candidates.disagreements} disagreements in {len(review.clusters)} conflicts"
+        else:
+            summary = f"{len(review.annotators)} of {len(self.annotators)} finished: nothing compared"
         self.legend.setText(
             "<span style='color:#6a737d'>Versions:</span> " + " &nbsp;·&nbsp; ".join(parts)
-            + f" &nbsp;&nbsp;<span style='color:#6a737d'>{disagreements} disagreements in "
-            f"{len(review.clusters)} conflicts · dashed: not in gold</span>"
+            + f" &nbsp;&nbsp;<span style='color:#6a737d'>{summary} · dashed: not in gold</span>"
         )
 
     def _show_conflict(self) -> None:
@@ -355,12 +381,21 @@ class ReviewWindow(QMainWindow):
             self.conflict.show_nothing("No document open")
             return
         if cluster is None:
-            self.conflict.show_nothing("The annotators agree on this document")
+            self.conflict.show_nothing(self._no_conflict_text(review))
             return
         chosen = gold_choices(cluster, gold, review.annotators, symmetric=review.candidates.symmetric)
         self.conflict.show_cluster(
-            cluster, len(review.clusters), self.annotators, review.annotators, self.tags, chosen, doc, self.project.scheme
+            cluster, len(review.clusters), self.annotators, review.annotators, self.tags, chosen, doc,
+            self.project.scheme, review.unfinished,
         )
+
+    @staticmethod
+    def _no_conflict_text(review: DocumentReview) -> str:
+        if review.compared:
+            return "The annotators agree on this document"
+        if review.annotators:
+            return f"Only {review.annotators[0]} has finished this document and marked nothing"
+        return "No annotator has finished this document yet: nothing to compare"
 
     def _update_progress(self) -> None:
         model = self.queue.model
@@ -368,6 +403,13 @@ class ReviewWindow(QMainWindow):
         self.status.progress.setRange(0, max(total, 1))
         self.status.progress.setValue(done)
         self.status.progress.setFormat(f"{done:,} / {total:,} reviewed")
+
+    def show_shortcuts(self) -> None:
+        """F1: every key of the review window, beside it."""
+        if self.cheatsheet is None:
+            self.cheatsheet = CheatSheet(self.project.scheme, self, specs=self.specs, label_modifier="Alt+")
+        self.cheatsheet.show()
+        self.cheatsheet.raise_()
 
     def action(self, name: str) -> QAction:
         """An action by objectName (``pick_2``, ``next_conflict``, ``key_1``...)."""
@@ -396,6 +438,8 @@ class ReviewWindow(QMainWindow):
         self.agreement.stop()
         try:
             self.session.close()
+        except AnnotatorError as exc:
+            self.reporter.error_on_close(exc)
         finally:
             self.project.close()
         super().closeEvent(event)

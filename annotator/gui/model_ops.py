@@ -1,0 +1,162 @@
+"""The Model menu: train the project's model off the GUI thread, retrain it
+every N finished documents, and refresh its suggestions on the documents no
+one has opened.
+
+The model lives beside the project file (``ops.training.model_dir``); each
+training continues from it when it exists. A cancelled training leaves it as
+it was. After a training, the queue can order documents by the model's
+confidence and shows it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QInputDialog, QMenu
+
+from ..core.errors import CancelledError
+from ..core.model import MODEL_PREFIX
+from ..ops.exporting import STATUS_FILTERS
+from ..ops.suggesting import suggest
+from ..ops.training import model_dir, train_model
+from ..store.project import Project
+from .actions import ActionSpec, make_action
+from .workers import Operation
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+AUTO_KEY = "model/auto_retrain"
+EVERY_KEY = "model/retrain_every"
+MAX_EPOCHS_KEY = "model/max_epochs"  # when training from nothing (model selection may stop sooner)
+DEFAULT_EVERY = 20
+STEPS = 1000  # progress resolution
+
+
+class ModelOps(QObject):
+    """Signals:
+        finished(object, object): ``(SuggestReport, error)`` after a training;
+            a cancelled one ends with a ``CancelledError``.
+    """
+
+    finished = Signal(object, object)
+
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__(window)
+        self.window = window
+        self.running: Operation | None = None
+        self.trained_at = self._finished_count()
+        settings = window.settings
+        self.train_action = make_action(window, ActionSpec("train_model", "Train now", (), "Model",
+                                        "Train the project's model on the finished documents and refresh its suggestions"),
+                                        self.train)
+        self.auto_action = make_action(window, ActionSpec("auto_retrain", "", (), "Model",
+                                       "Train again in the background after every N documents marked done"),
+                                       self._auto_toggled)
+        self.auto_action.setCheckable(True)
+        self.auto_action.setChecked(str(settings.value(AUTO_KEY, "true")).lower() == "true")
+        self.every_action = make_action(window, ActionSpec("retrain_every", "Retrain every…", (), "Model",
+                                        "How many finished documents between automatic trainings"), self.ask_every)
+        self._label_auto()
+        window.session.changed.connect(self.document_finished)
+        if self.has_model():
+            window.queue.set_model(self.owner)
+
+    # -- menu and settings -----------------------------------------------------
+    def build_menu(self, menu: QMenu) -> None:
+        for action in (self.train_action, None, self.auto_action, self.every_action):
+            menu.addSeparator() if action is None else menu.addAction(action)
+
+    @property
+    def every(self) -> int:
+        try:
+            return max(1, int(self.window.settings.value(EVERY_KEY, DEFAULT_EVERY)))
+        except (TypeError, ValueError):
+            return DEFAULT_EVERY
+
+    def set_every(self, n: int) -> None:
+        self.window.settings.setValue(EVERY_KEY, max(1, n))
+        self._label_auto()
+
+    def ask_every(self) -> None:
+        n, ok = QInputDialog.getInt(self.window, "Retrain automatically", "Finished documents between trainings:",
+                                    self.every, 1, 100_000)
+        if ok:
+            self.set_every(n)
+
+    def _auto_toggled(self) -> None:
+        self.window.settings.setValue(AUTO_KEY, "true" if self.auto_action.isChecked() else "false")
+
+    def _label_auto(self) -> None:
+        self.auto_action.setText(f"Retrain automatically every {self.every} finished documents")
+
+    # -- the model ---------------------------------------------------------------
+    @property
+    def folder(self) -> Path:
+        return model_dir(self.window.project.path)
+
+    @property
+    def owner(self) -> str:
+        return MODEL_PREFIX + self.folder.name
+
+    def has_model(self) -> bool:
+        return (self.folder / "meta.json").is_file()
+
+    def idle(self) -> bool:
+        return self.running is None
+
+    def _finished_count(self) -> int:
+        return self.window.project.count_sets(self.window.annotator, STATUS_FILTERS["done"])
+
+    def document_finished(self) -> None:
+        """After each change of the open document: start a training when
+        automatic retraining is on and N more documents are finished since the
+        last training (or since the window opened)."""
+        if not self.auto_action.isChecked() or not self.idle():
+            return
+        if self._finished_count() - self.trained_at >= self.every:
+            self.train()
+
+    def train(self) -> None:
+        """Train (continuing the project's model when there is one) and then
+        refresh the suggestions on unopened documents, on a worker thread."""
+        if not self.idle():
+            self.window.reporter.info("the model is already training")
+            return
+        folder = self.folder
+        base = str(folder) if self.has_model() else None
+        max_epochs = int(self.window.settings.value(MAX_EPOCHS_KEY, 30))
+        self.trained_at = self._finished_count()
+
+        def job(project: Project, progress) -> Any:
+            def report(fraction: float, _message: str) -> None:
+                progress(int(fraction * STEPS), STEPS)  # raises once the user cancels
+
+            train_model(project, folder, base=base, max_epochs=max_epochs, report=report)
+            # the new model is saved: its suggestions are written whatever happens now
+            return suggest(project, folder)
+
+        operation = Operation("Training the model", self.window.project.path, job, self.window, cancellable=True)
+        operation.dialog.setAutoReset(False)
+        operation.task.progress.connect(self._progress)
+        operation.finished.connect(self._done)
+        self.running = operation
+        self.window.reporter.info("training the model in the background…")
+        operation.start()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.running is not None:
+            self.running.dialog.setLabelText(f"Training the model: {100 * done // max(1, total)}%")
+
+    def _done(self, result: Any, error: BaseException | None) -> None:
+        self.running = None
+        if isinstance(error, CancelledError):
+            self.window.reporter.info("training cancelled; the previous model stays in use")
+        elif error is not None:
+            self.window.reporter.error(error, context="training failed")
+        else:
+            self.window.queue.set_model(self.owner)
+            self.window.reporter.info(f"model trained; {result.summary()}")
+        self.finished.emit(result, error)
+

@@ -1,0 +1,121 @@
+"""The Model menu of the labeling window: training on a worker thread,
+refreshing suggestions on unopened documents, cancelling."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from annotator import api
+from annotator.core.errors import CancelledError
+from annotator.gui.models.queue_model import QueueModel
+from annotator.ops.training import model_dir
+from annotator.store.model_sets import document_confidences
+from annotator.store.project import Project
+from tests.model_data import make_tiny_project
+
+from .labeling import ANNOTATOR, make_window, settings  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def tiny_path(tmp_path):
+    """40 documents, the first 30 finished by the window's annotator."""
+    opened = []
+
+    def make(name="tiny.annotator", **kwargs):
+        project = api.init_project(tmp_path / name, **kwargs)
+        opened.append(project)
+        return project
+
+    project, _items = make_tiny_project(make, tmp_path, owner=ANNOTATOR)
+    path = project.path
+    project.close()
+    return path
+
+
+@pytest.fixture
+def window_on_tiny(make_window, tiny_path):
+    return make_window(tiny_path)
+
+
+@pytest.fixture
+def quick(settings):
+    settings.setValue("model/max_epochs", 12)
+    return settings
+
+
+def test_train_now_writes_the_model_and_refreshes_only_unopened_documents(qtbot, make_window, tiny_path, quick):
+    window = make_window(tiny_path)
+    opened = window.session.document.id  # the first unfinished document, now opened
+    assert opened == 31
+    assert [a.text() for a in window.menuBar().actions()][-3:] == ["&Model", "&View", "&Help"]
+    with qtbot.waitSignal(window.model_ops.finished, timeout=120000) as blocker:
+        window.action("train_model").trigger()
+        assert not window.model_ops.idle()
+    report, error = blocker.args
+    assert error is None
+    assert (model_dir(tiny_path) / "meta.json").is_file()
+    assert report.owner == "model:tiny-model" and report.documents == 9
+    with Project.open(tiny_path) as project:
+        assert project.annotation_set(opened, "model:tiny-model") is None
+        assert project.annotation_set(1, "model:tiny-model") is None  # finished ones are left alone
+        for doc_id in range(32, 41):
+            assert project.annotation_set(doc_id, "model:tiny-model") is not None
+    assert window.session.document.id == opened  # the open document stays
+    assert not window.queue.table.isColumnHidden(QueueModel.CONFIDENCE)
+    window.queue.order.setCurrentIndex(window.queue.order.findData("uncertain"))
+    with Project.open(tiny_path) as project:
+        expected = api.uncertain_first(project, model_dir(tiny_path))
+        confidence = document_confidences(project, expected, "model:tiny-model")
+    model = window.queue.model
+    assert [model.document_id(row) for row in range(40)] == expected
+    assert model.index(0, QueueModel.CONFIDENCE).data() == f"{confidence[expected[0]]:.2f}"
+    assert model.index(39, QueueModel.CONFIDENCE).data() == ""  # a finished document: no suggestions
+
+
+def test_cancelling_a_training_keeps_the_previous_model(qtbot, make_window, tiny_path):
+    with Project.open(tiny_path) as project:
+        api.train_model(project, model_dir(tiny_path), dev=0.0, max_epochs=2)
+    folder = model_dir(tiny_path)
+    before = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    window = make_window(tiny_path)
+    with qtbot.waitSignal(window.model_ops.finished, timeout=120000) as blocker:
+        window.action("train_model").trigger()
+        dialog = window.model_ops.running.dialog
+        dialog.show()
+        qtbot.mouseClick(dialog.findChild(QPushButton), Qt.MouseButton.LeftButton)
+    _report, error = blocker.args
+    assert isinstance(error, CancelledError)
+    assert window.reporter.last_message == "training cancelled; the previous model stays in use"
+    after = {p.relative_to(folder): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    assert after == before
+    with Project.open(tiny_path) as project:
+        assert "model:tiny-model" not in project.owners()
+
+
+def test_automatic_retraining_starts_after_n_finished_documents(qtbot, make_window, tiny_path, quick, settings):
+    settings.setValue("model/retrain_every", 2)
+    window = make_window(tiny_path)
+    assert window.action("auto_retrain").text() == "Retrain automatically every 2 finished documents"
+    assert window.action("auto_retrain").isChecked()
+    from .labeling import key
+
+    with qtbot.waitSignal(window.model_ops.finished, timeout=120000):
+        key(qtbot, window, Qt.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert window.model_ops.idle()  # one more is not enough
+        key(qtbot, window, Qt.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        assert not window.model_ops.idle()
+    assert (model_dir(tiny_path) / "meta.json").is_file()
+
+
+def test_unsure_suggestions_are_drawn_fainter_than_sure_ones(window_on_tiny):
+    from annotator.core.model import Span
+
+    painter = window_on_tiny.doc_view._painter
+    sure, unsure, human = (Span(1, 0, 5, "ORG", "model", 0.95), Span(2, 0, 5, "ORG", "model", 0.3),
+                           Span(3, 0, 5, "ORG", "human"))
+    (sure_fill, sure_dotted), (unsure_fill, unsure_dotted) = painter.fill_of(sure, set()), painter.fill_of(unsure, set())
+    assert sure_dotted and unsure_dotted
+    assert unsure_fill.lightness() > sure_fill.lightness() > painter.fill_of(human, set())[0].lightness()
