@@ -27,7 +27,14 @@ __all__ = [
 
 
 def init_project(path: str | Path, *, scheme: str | Path | Scheme | None = None, language: str = "en") -> Project:
-    """Create a project file with a scheme (a path, a Scheme, or the default news scheme)."""
+    """Create a project file with a scheme (a path, a Scheme, or the default news scheme).
+
+    ``language`` is the spaCy language of the tokenizer; ``PipelineError``
+    (nothing created) when it is unknown or needs a package not installed.
+    """
+    from .nlp.pipeline import blank_pipeline
+
+    blank_pipeline(language)
     if scheme is not None and not isinstance(scheme, Scheme):
         scheme = Scheme.load(scheme)
     return Project.create(path, scheme=scheme, language=language)
@@ -39,5 +46,9 @@ def open_project(path: str | Path) -> Project:
 
 
 def stats(project: Project) -> dict[str, Any]:
-    """Documents, sets by owner and status, spans and relations per label."""
+    """Documents, sets by owner and status, spans and relations per label.
+
+    Checks the file first: raises ``DamagedProjectError`` when pages are damaged.
+    """
+    project.check()
     return project.stats()

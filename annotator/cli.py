@@ -10,6 +10,7 @@ import click
 
 from . import __version__, api
 from .core.errors import AnnotatorError
+from .ops.exporting import DEFAULT_FORMAT as DEFAULT_EXPORT_FORMAT
 
 
 class _Group(click.Group):
@@ -67,22 +68,25 @@ class _Progress:
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", help="Input format (default: detected). See `annotator formats`.")
 @click.option("--preannotate", default="rules", show_default=True, help="Pre-annotator: rules, a model folder, an installed spaCy pipeline, or none.")
-@click.option("--annotator", help="Owner of the annotations in the files (default: the file's annotator, else 'import').")
+@click.option("--annotator", help="Owner of the annotations in the files, whatever owner a file gives (default: the file's annotator, else 'import').")
 @click.option("--skip-invalid", is_flag=True, help="Import the good records and list the rejected ones.")
-@click.option("--add-labels", is_flag=True, help="Add labels and relation types the files use to the scheme.")
-def import_(project: Path, sources: tuple[Path, ...], fmt: str | None, preannotate: str, annotator: str | None, skip_invalid: bool, add_labels: bool) -> None:
+@click.option("--add-labels", is_flag=True, help="Add labels and relation types the files (or the pre-annotator) use to the scheme.")
+@click.option("--replace-existing", is_flag=True, help="Where a document already has a set for the owner, take the file's version (one undoable edit per set).")
+def import_(project: Path, sources: tuple[Path, ...], fmt: str | None, preannotate: str, annotator: str | None, skip_invalid: bool, add_labels: bool, replace_existing: bool) -> None:
     """Import SOURCES (files or folders) into PROJECT, pre-annotating new documents."""
     progress = _Progress()
     with api.open_project(project) as proj:
         try:
             report = api.import_files(
                 proj, sources, format=fmt, preannotate=preannotate, annotator=annotator,
-                skip_invalid=skip_invalid, add_labels=add_labels, progress=progress,
+                skip_invalid=skip_invalid, add_labels=add_labels, replace_existing=replace_existing, progress=progress,
             )
         finally:
             progress.finish()
     for problem in report.rejected:
         click.echo(f"rejected {problem.source}: {problem.reason}", err=True)
+    for warning in report.warnings():
+        click.echo(f"warning: {warning}", err=True)
     if report.labels_added or report.relation_types_added:
         click.echo(f"Added to the scheme: {', '.join(report.labels_added + report.relation_types_added)}")
     click.echo(f"Imported: {report.summary()}")
@@ -91,7 +95,7 @@ def import_(project: Path, sources: tuple[Path, ...], fmt: str | None, preannota
 @cli.command()
 @click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default="jsonl", show_default=True, help="Output format. See `annotator formats`.")
+@click.option("--format", "fmt", default=DEFAULT_EXPORT_FORMAT, show_default=True, help="Output format. See `annotator formats`.")
 @click.option("--set", "owner", default="", help="Whose annotations: an annotator, 'gold' or 'model:rules' (default: gold if any, else every annotator).")
 @click.option("--status", type=click.Choice(["done", "all"]), default="done", show_default=True, help="done: finished and reviewed sets only.")
 @click.option("--split", type=float, help="Dev fraction: OUT becomes a folder with train and dev files, split by document.")
@@ -103,8 +107,8 @@ def export(project: Path, out: Path, fmt: str, owner: str, status: str, split: f
     for name, report in reports.items():
         where = ", ".join(str(f) for f in report.files[:3]) + (" ..." if len(report.files) > 3 else "")
         click.echo(f"{name}: {report.documents} documents, {report.spans} spans, {report.relations} relations -> {where}")
-        for warning in report.warnings():
-            click.echo(f"warning: {warning}", err=True)
+    for warning in reports.warnings():
+        click.echo(f"warning: {warning}", err=True)
 
 
 @cli.command()

@@ -19,6 +19,12 @@ from .model import Relation, Span
 # What of a span or relation shows in the view; a change elsewhere redraws nothing.
 _SPAN_KEY = attrgetter("start", "end", "label", "origin", "score", "fragments")
 _RELATION_KEY = attrgetter("head", "child", "label", "origin")
+_ID = attrgetter("id")
+
+
+def _differs(old, new, key) -> bool:
+    """Whether ``new`` draws differently from ``old`` (``None``: it is new)."""
+    return old is not new and (old is None or key(old) != key(new))
 
 
 @dataclass
@@ -53,8 +59,6 @@ class AnnotationIndex:
         self._starts = list(starts)
         self._spans: dict[int, Span] = {}
         self._relations: dict[int, Relation] = {}
-        self._span_keys: dict[int, tuple] = {}
-        self._relation_keys: dict[int, tuple] = {}
         self._par_spans: dict[int, set[int]] = {}
         self._par_relations: dict[int, set[int]] = {}
         self._span_relations: dict[int, set[int]] = {}
@@ -67,14 +71,19 @@ class AnnotationIndex:
         """Replace the whole content."""
         self._spans = {s.id: s for s in spans}
         self._relations = {r.id: r for r in relations}
-        self._span_keys = {sid: _SPAN_KEY(s) for sid, s in self._spans.items()}
-        self._relation_keys = {rid: _RELATION_KEY(r) for rid, r in self._relations.items()}
         self._par_spans.clear()
         self._par_relations.clear()
         self._span_relations.clear()
         self._rel_pars.clear()
+        starts, par_spans = self._starts, self._par_spans
         for span in self._spans.values():
-            self._place_span(span)
+            first = bisect_right(starts, span.start) - 1
+            last = bisect_right(starts, span.end - 1) - 1
+            if last <= first:
+                par_spans.setdefault(max(first, 0), set()).add(span.id)
+            else:
+                for p in range(max(first, 0), last + 1):
+                    par_spans.setdefault(p, set()).add(span.id)
         for rel in self._relations.values():
             self._place_relation(rel)
         self._lanes.clear()
@@ -92,11 +101,11 @@ class AnnotationIndex:
         re-placed.
         """
         change = IndexChange()
-        old_spans, old_keys = self._spans, self._span_keys
-        new_keys = {sid: _SPAN_KEY(span) for sid, span in spans.items()}
-        changed = [sid for sid, key in new_keys.items() if old_keys.get(sid) != key]
-        changed.extend(old_keys.keys() - new_keys.keys())
-        self._spans, self._span_keys = dict(spans), new_keys
+        old_spans = self._spans
+        # The same object is the same span: only new objects are compared.
+        changed = [sid for sid, span in spans.items() if _differs(old_spans.get(sid), span, _SPAN_KEY)]
+        changed.extend(old_spans.keys() - spans.keys())
+        self._spans = dict(spans)
         for sid in changed:
             old, new = old_spans.get(sid), spans.get(sid)
             change.spans.add(sid)
@@ -109,11 +118,10 @@ class AnnotationIndex:
             else:
                 self._lanes.pop(sid, None)
                 self._stacked.discard(sid)
-        old_relations, old_rel_keys = self._relations, self._relation_keys
-        new_rel_keys = {rid: _RELATION_KEY(rel) for rid, rel in relations.items()}
-        changed = [rid for rid, key in new_rel_keys.items() if old_rel_keys.get(rid) != key]
-        changed.extend(old_rel_keys.keys() - new_rel_keys.keys())
-        self._relations, self._relation_keys = dict(relations), new_rel_keys
+        old_relations = self._relations
+        changed = [rid for rid, rel in relations.items() if _differs(old_relations.get(rid), rel, _RELATION_KEY)]
+        changed.extend(old_relations.keys() - relations.keys())
+        self._relations = dict(relations)
         for rid in changed:
             old_rel, new_rel = old_relations.get(rid), relations.get(rid)
             change.relations.add(rid)
@@ -241,7 +249,12 @@ class AnnotationIndex:
         lanes do not depend on any other span.
         """
         if paragraphs is None:
-            ids = set(self._spans)
+            spans = sorted(self._spans.values(), key=_ID)  # equal spans stack by id
+            lanes, flags = span_stacking([(s.start, s.end) for s in spans])
+            ids = [s.id for s in spans]
+            self._lanes = dict(zip(ids, lanes))
+            self._stacked = {sid for sid, flag in zip(ids, flags) if flag}
+            return set(ids)
         else:
             ids = set()
             todo = set(paragraphs)

@@ -18,18 +18,27 @@ from .model import AnnotationSet, Relation, Span
 
 class EditTarget(Protocol):
     def insert_span(self, span: Span) -> Span: ...
-    def remove_span(self, span_id: int) -> None: ...
+    def remove_span(self, span_id: int, expected: Span | None = None) -> None: ...
     def replace_span(self, span: Span, expected: Span | None = None) -> None: ...
     def insert_relation(self, relation: Relation) -> Relation: ...
-    def remove_relation(self, relation_id: int) -> None: ...
+    def remove_relation(self, relation_id: int, expected: Relation | None = None) -> None: ...
     def replace_relation(self, relation: Relation, expected: Relation | None = None) -> None: ...
-    def change_status(self, status: str) -> None: ...
+    def change_status(self, status: str, expected: str | None = None) -> None: ...
 
 
 class Edit:
-    """Base class. Subclasses are frozen dataclasses."""
+    """Base class. Subclasses are frozen dataclasses.
+
+    Every edit states what it expects to find (the span, relation or status
+    it changes), so applying it to a set that changed elsewhere is refused.
+    """
 
     kind = "edit"
+
+    def changes_status(self) -> bool:
+        """True when the edit sets the status itself (so the store must not
+        move a ``new`` set to ``in_progress`` on its behalf)."""
+        return False
 
     def apply(self, target: EditTarget) -> "Edit":
         raise NotImplementedError
@@ -77,8 +86,8 @@ class DeleteSpan(Edit):
 
     def apply(self, target: EditTarget) -> "DeleteSpan":
         for rel in self.relations:
-            target.remove_relation(rel.id)
-        target.remove_span(self.span.id)
+            target.remove_relation(rel.id, rel)
+        target.remove_span(self.span.id, self.span)
         return self
 
     def inverse(self) -> AddSpan:
@@ -132,7 +141,7 @@ class DeleteRelation(Edit):
     kind = "delete_relation"
 
     def apply(self, target: EditTarget) -> "DeleteRelation":
-        target.remove_relation(self.relation.id)
+        target.remove_relation(self.relation.id, self.relation)
         return self
 
     def inverse(self) -> AddRelation:
@@ -160,16 +169,22 @@ class UpdateRelation(Edit):
 
 @dataclass(frozen=True)
 class SetStatus(Edit):
+    """Change a set's status from ``before``, which the target checks: a
+    status changed elsewhere meanwhile is a conflict, never overwritten."""
+
     before: str
     after: str
     kind = "set_status"
 
     def apply(self, target: EditTarget) -> "SetStatus":
-        target.change_status(self.after)
+        target.change_status(self.after, self.before)
         return self
 
     def inverse(self) -> "SetStatus":
         return SetStatus(self.after, self.before)
+
+    def changes_status(self) -> bool:
+        return True
 
     def describe(self) -> str:
         return f"mark {self.after}"
@@ -188,6 +203,9 @@ class Batch(Edit):
 
     def inverse(self) -> "Batch":
         return Batch(tuple(e.inverse() for e in reversed(self.edits)), self.label)
+
+    def changes_status(self) -> bool:
+        return any(e.changes_status() for e in self.edits)
 
     def describe(self) -> str:
         return self.label

@@ -38,6 +38,36 @@ class ProjectBusyError(ProjectError):
     code = "E003"
 
 
+class ProjectReadOnlyError(ProjectError):
+    """The project file, or the folder holding it, cannot be written."""
+
+    code = "E004"
+
+
+class DiskFullError(ProjectError):
+    """The disk (or the file's size limit) is full; the change was rolled back."""
+
+    code = "E005"
+
+
+class DamagedProjectError(ProjectError):
+    """The project file has damaged pages (SQLite reports corruption)."""
+
+    code = "E006"
+
+
+class UntrustedSchemaError(ProjectError):
+    """The project file holds triggers or views that annotator did not create."""
+
+    code = "E007"
+
+
+class CancelledError(AnnotatorError):
+    """A long operation was cancelled by the user; what it wrote was rolled back."""
+
+    code = "E008"
+
+
 class SchemeError(AnnotatorError):
     """An annotation scheme is invalid; the message carries the JSON path."""
 

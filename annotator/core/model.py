@@ -162,7 +162,9 @@ class AnnotationSet:
         self.spans[span.id] = span
         return span
 
-    def remove_span(self, span_id: int) -> None:
+    def remove_span(self, span_id: int, expected: Span | None = None) -> None:
+        if expected is not None and self.spans.get(span_id) != expected:
+            raise KeyError(f"span {span_id} is not as the edit expects")
         del self.spans[span_id]
 
     def replace_span(self, span: Span, expected: Span | None = None) -> None:
@@ -180,7 +182,9 @@ class AnnotationSet:
         self.relations[relation.id] = relation
         return relation
 
-    def remove_relation(self, relation_id: int) -> None:
+    def remove_relation(self, relation_id: int, expected: Relation | None = None) -> None:
+        if expected is not None and self.relations.get(relation_id) != expected:
+            raise KeyError(f"relation {relation_id} is not as the edit expects")
         del self.relations[relation_id]
 
     def replace_relation(self, relation: Relation, expected: Relation | None = None) -> None:
@@ -190,7 +194,9 @@ class AnnotationSet:
             raise KeyError(f"relation {relation.id} is not as the edit expects")
         self.relations[relation.id] = relation
 
-    def change_status(self, status: str) -> None:
+    def change_status(self, status: str, expected: str | None = None) -> None:
+        if expected is not None and self.status != expected:
+            raise KeyError(f"status is {self.status}, not {expected} as the edit expects")
         self.status = status
 
 
@@ -210,9 +216,8 @@ class Record:
     (when the file has its own tokenisation) and any annotation sets.
 
     ``source`` names where it came from (``file:line``) for error messages.
-    ``split_tokens_at_spans`` asks the importer to split the project's tokens
-    where a span of ``sets`` begins or ends inside one (for formats without
-    tokens, such as brat, whose spans need not follow any tokenizer).
+    Spans are as the file gives them: the importer aligns them to the tokens
+    (see ``core.alignment``).
     """
 
     text: str
@@ -220,7 +225,6 @@ class Record:
     meta: dict[str, Any] = field(default_factory=dict)
     tokens: list[Token] | None = None
     sets: list[SetData] = field(default_factory=list)
-    split_tokens_at_spans: bool = False
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ A scheme is a JSON document validated against ``schemas/scheme.schema.json``.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +25,9 @@ PALETTE = (
 )
 # Keys handed to labels that come without one; letters stay free for actions.
 AUTO_KEYS = "1234567890"
+
+
+_NUMBERED = re.compile(r"(?P<base>.*\D)(?P<n>\d+)")
 
 
 @lru_cache(maxsize=None)
@@ -49,6 +53,10 @@ class RelationType:
     symmetric: bool = False
     color: str | None = None
     description: str = ""
+    # how many edges of this type one head may have; None is no limit. brat
+    # writes repeats as numbered names (Theme, Theme2, ...), which
+    # ``Scheme.relation`` resolves to this type up to the limit.
+    max_count: int | None = None
 
     def accepts(self, head_label: str, child_label: str) -> bool:
         """Whether a relation of this type may go from ``head_label`` to ``child_label``.
@@ -74,6 +82,9 @@ class Scheme:
     allow_overlap: bool = True
     description: str = ""
     guidelines: str = ""
+    # the brat annotation.conf the scheme was read from, written back unchanged
+    # in meaning by the brat exporter (see ``annotator.formats.brat_conf``)
+    brat_conf: str = ""
 
     # -- construction -------------------------------------------------------
     @classmethod
@@ -110,6 +121,7 @@ class Scheme:
                 symmetric=bool(item.get("symmetric", False)),
                 color=item.get("color"),
                 description=item.get("description", ""),
+                max_count=item.get("max_count"),
             )
             for item in data.get("relations", ())
         )
@@ -120,6 +132,7 @@ class Scheme:
             allow_overlap=bool(data.get("allow_overlap", True)),
             description=data.get("description", ""),
             guidelines=data.get("guidelines", ""),
+            brat_conf=data.get("brat_conf", ""),
         )
         scheme._check_names(source)
         return scheme
@@ -202,9 +215,13 @@ class Scheme:
                 ritem["color"] = rel.color
             if rel.description:
                 ritem["description"] = rel.description
+            if rel.max_count is not None:
+                ritem["max_count"] = rel.max_count
             out["relations"].append(ritem)
         if self.guidelines:
             out["guidelines"] = self.guidelines
+        if self.brat_conf:
+            out["brat_conf"] = self.brat_conf
         return out
 
     # -- queries ------------------------------------------------------------
@@ -220,7 +237,18 @@ class Scheme:
         return next((l for l in self.labels if l.name == name), None)
 
     def relation(self, name: str) -> RelationType | None:
-        return next((r for r in self.relations if r.name == name), None)
+        """The relation type called ``name``; a numbered repeat such as
+        ``Theme2`` (brat's name for a second ``Theme``) resolves to its base
+        type when that type allows that many edges."""
+        found = next((r for r in self.relations if r.name == name), None)
+        numbered = None if found is not None else _NUMBERED.fullmatch(name)
+        if numbered is None:
+            return found
+        base = next((r for r in self.relations if r.name == numbered["base"]), None)
+        count = int(numbered["n"])
+        if base is not None and count >= 2 and (base.max_count is None or count <= base.max_count):
+            return base
+        return None
 
     def label_for_key(self, key: str) -> Label | None:
         return next((l for l in self.labels if l.key == key), None)
@@ -251,6 +279,8 @@ class Scheme:
                 data["labels"].append(label)
         rels = set(self.relation_names)
         data["relations"].extend(r for r in other.to_dict()["relations"] if r["name"] not in rels)
+        if not self.brat_conf and other.brat_conf:
+            data["brat_conf"] = other.brat_conf
         return Scheme.from_dict(data, source=self.name)
 
     def with_relations(self, names: Iterable[str]) -> "Scheme":

@@ -5,10 +5,11 @@ annotations are valid. Nothing is guessed or repaired.
 """
 from __future__ import annotations
 
+import json
 from bisect import bisect_left
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
-from .model import Relation, Span, Token
+from .model import Record, Relation, Span, Token
 from .scheme import Scheme
 
 
@@ -111,3 +112,39 @@ def relation_problems(
                 f"relation {rel.label!r} may not go from {head.label} to {child.label}"
             )
     return problems
+
+
+def _unencodable(value: Any, where: str) -> str | None:
+    """Why ``value`` (a string, or JSON-like data) cannot be stored as UTF-8, or None."""
+    if value is None or isinstance(value, (int, float)):
+        return None
+    try:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"{where} holds a lone surrogate (\\u{ord(exc.object[exc.start]):04x}), which is not Unicode text; "
+            "fix the file's escapes"
+        )
+    except RecursionError:
+        return f"{where} is nested too deeply to store"
+    except (TypeError, ValueError) as exc:
+        return f"{where} cannot be stored as JSON ({exc})"
+    return None
+
+
+def unencodable_text(record: Record) -> str | None:
+    """The first part of a record that a project file cannot hold, as a
+    sentence, or None: JSON allows lone surrogates (``"\\ud800"``), UTF-8 does not."""
+    checks: list[tuple[Any, str]] = [(record.text, "the text"), (record.meta, "meta"), (record.source, "the file name")]
+    for data in record.sets:
+        checks.append((data.owner, "the annotator name"))
+        checks.extend((span.label, f"the label of span {span.id}") for span in data.spans)
+        checks.extend((dict(span.attrs), f"the attributes of span {span.id}") for span in data.spans if span.attrs)
+        checks.extend((rel.label, f"the label of relation {rel.id}") for rel in data.relations)
+        checks.extend((dict(rel.attrs), f"the attributes of relation {rel.id}") for rel in data.relations if rel.attrs)
+    for value, where in checks:
+        found = _unencodable(value, where)
+        if found:
+            return found
+    return None

@@ -9,7 +9,10 @@ Reading (a folder, searched recursively, or one ``.ann``/``.txt`` file):
 - ``R`` lines become relations from ``Arg1`` to ``Arg2``.
 - ``E`` lines: an event is its trigger span plus one relation per argument,
   from the trigger to the argument, labelled with the role exactly as written
-  (``Org-Arg2`` stays ``Org-Arg2``), with attrs ``{"brat": "E", "event": "E1"}``.
+  (``Org-Arg2`` stays ``Org-Arg2``), with attrs ``{"brat": "E", "event": "E1"}``;
+  when an annotation.conf is beside the files and declares the role
+  repeatable for that event type, a numbered repeat is read as its role
+  (``Org-Arg2`` is an ``Org-Arg``), and the writer numbers repeats again.
   The trigger span lists its events in ``attrs["events"]`` (``{"E1": {...}}``,
   which holds the event's own attributes and notes), so an event without
   arguments survives too. An argument (or ``R`` argument) that is another
@@ -25,9 +28,9 @@ Reading (a folder, searched recursively, or one ``.ann``/``.txt`` file):
 
 Offsets are Python string indices into the UTF-8 text, as brat counts them; a
 byte-order mark at the start of the text counts as one character in the
-offsets and is removed from the text. brat has no tokens, so records ask the
-importer to split the project's tokens where a span begins or ends inside one
-(``Record.split_tokens_at_spans``). A line that cannot be read makes the whole
+offsets and is removed from the text. brat has no tokens: the importer's
+alignment step (``core.alignment``) fits the spans to the project's tokens.
+A line that cannot be read makes the whole
 document a Problem naming the ``.ann`` file and line.
 
 A ``.txt`` without an ``.ann`` is a document without annotations.
@@ -43,11 +46,14 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from ..core.model import Problem, Record, Relation, SetData, Span
-from .brat_conf import read_scheme
+from .brat_conf import read_conf, read_scheme
 from .brat_writer import field_text, write
 from .registry import FormatSpec, iter_lines, register
 
 _OFFSETS = re.compile(r"\s*(\d+)\s+(\d+)\s*")
+_NUMBERED = re.compile(r"(.*\D)(\d+)")
+# event type -> role -> how many times it may appear (None: no limit)
+Roles = dict[str, dict[str, "int | None"]]
 
 
 class _Corrupt(Exception):
@@ -65,8 +71,10 @@ def read(path: Path) -> Iterator[Record | Problem]:
     if path.is_file() and path.suffix.lower() not in (".ann", ".txt"):
         yield Problem(str(path), "a brat file ends in .ann or .txt (or pass the folder)")
         return
+    conf = read_conf(path)
+    roles = {d.name: {a.role: a.high for a in d.arguments} for d in conf.sections["events"]} if conf else {}
     for txt, ann, name in _pairs(path):
-        yield read_pair(txt, ann, name)
+        yield read_pair(txt, ann, name, roles=roles)
 
 
 def _pairs(path: Path) -> Iterator[tuple[Path | None, Path | None, str]]:
@@ -83,7 +91,7 @@ def _pairs(path: Path) -> Iterator[tuple[Path | None, Path | None, str]]:
         yield found[stem].get(".txt"), found[stem].get(".ann"), stem.relative_to(path).as_posix()
 
 
-def read_pair(txt: Path | None, ann: Path | None, name: str) -> Record | Problem:
+def read_pair(txt: Path | None, ann: Path | None, name: str, *, roles: Roles | None = None) -> Record | Problem:
     """One document from its text file and (optional) annotation file."""
     if txt is None:
         return Problem(str(ann), f"no text file {Path(name).name}.txt beside it")
@@ -97,10 +105,10 @@ def read_pair(txt: Path | None, ann: Path | None, name: str) -> Record | Problem
     text = text[shift:]
     if not text.strip():
         return Problem(str(txt), "empty text")
-    record = Record(text=text, source=str(ann or txt), meta={"filename": f"{name}.txt"}, split_tokens_at_spans=True)
+    record = Record(text=text, source=str(ann or txt), meta={"filename": f"{name}.txt"})
     if ann is not None:
         try:
-            record.sets.append(parse_ann(ann, text, shift=shift))
+            record.sets.append(parse_ann(ann, text, shift=shift, roles=roles))
         except _Corrupt as exc:
             return Problem(f"{ann}:{exc.line}", exc.reason)
     return record
@@ -118,7 +126,7 @@ class _Draft:
     child: int = 0
 
 
-def parse_ann(ann: Path, text: str, *, shift: int = 0) -> SetData:
+def parse_ann(ann: Path, text: str, *, shift: int = 0, roles: Roles | None = None) -> SetData:
     """The annotations of one ``.ann`` file over ``text``; ``_Corrupt`` names the bad line."""
     spans: dict[str, _Draft] = {}
     triggers: dict[str, str] = {}  # event id -> trigger T id
@@ -146,7 +154,7 @@ def parse_ann(ann: Path, text: str, *, shift: int = 0) -> SetData:
             later.append((number, ident[:1], fields))
         else:
             raise _Corrupt(number, "unknown annotation line (brat lines start with T, R, E, A, M, N, # or *)")
-    return _resolve(spans, triggers, later)
+    return _resolve(spans, triggers, later, roles or {})
 
 
 def _text_bound(line: str, number: int, text: str, shift: int, sid: int) -> _Draft:
@@ -174,7 +182,17 @@ def _text_bound(line: str, number: int, text: str, shift: int, sid: int) -> _Dra
     return _Draft(sid, label, pieces=pieces)
 
 
-def _resolve(spans: dict[str, _Draft], triggers: dict[str, str], later) -> SetData:
+def _role(role: str, event_type: str, roles: Roles) -> str:
+    """A numbered repeat (``Theme2``) as its role when the conf lets the event repeat it."""
+    declared = roles.get(event_type, {})
+    numbered = _NUMBERED.fullmatch(role)
+    if role in declared or numbered is None or numbered[1] not in declared:
+        return role
+    high = declared[numbered[1]]
+    return numbered[1] if high is None or int(numbered[2]) <= high else role
+
+
+def _resolve(spans: dict[str, _Draft], triggers: dict[str, str], later, roles: Roles) -> SetData:
     relations: list[_Draft] = []
     targets: dict[str, dict[str, Any]] = {}  # R id or E id -> the attrs dict its extras go to
     groups = 0
@@ -204,7 +222,7 @@ def _resolve(spans: dict[str, _Draft], triggers: dict[str, str], later) -> SetDa
                 if not sep or not role:
                     raise _Corrupt(number, f"cannot read the argument {arg!r} (expected Role:ID)")
                 attrs = {"brat": "E", "event": eid, **({"child_event": ref} if ref in triggers else {})}
-                relate(spans[trigger], span_of(ref, number), role, attrs)
+                relate(spans[trigger], span_of(ref, number), _role(role, etype, roles), attrs)
         elif kind == "R":
             items = fields[1].split() if len(fields) > 1 else []
             args = [item.partition(":") for item in items[1:]]
@@ -285,5 +303,6 @@ register(
         sniff=sniff,
         read_scheme=read_scheme,
         writes_folder=True,
+        whole_folder=True,
     )
 )

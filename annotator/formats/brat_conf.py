@@ -1,16 +1,31 @@
-"""brat's ``annotation.conf`` (and the colours of ``visual.conf``) as a Scheme, and back.
+"""brat's ``annotation.conf`` read as brat reads it, and turned into a Scheme.
 
-Reading maps ``[entities]`` to labels, ``[events]`` to trigger labels plus one
-relation type per role (head: the event types using the role, child: the
-argument types), and ``[relations]`` to relation types with ``Arg1`` types as
-head and ``Arg2`` types as child. ``!``-prefixed nodes are hierarchy only and
-skipped; ``<NAME>=A|B`` macros are expanded; ``<ENTITY>``, ``<EVENT>`` and
-``<ANY>`` mean any label. A role that may repeat (``Org-Arg+``, ``Org-Arg*``,
-``Person-Arg{2}``) also gets the numbered types brat writes for the repeats
-(``Org-Arg2`` ...), up to ``MAX_REPEATS`` for the unbounded ones. One role
-name used by several events becomes one relation type whose allowed heads and
-children are the union over those events. ``[attributes]`` has no place in a
-scheme and is not read.
+The grammar follows brat's own configuration reader:
+
+- ``[entities]`` (alias ``[spans]``), ``[relations]``, ``[events]`` and
+  ``[attributes]`` sections; other sections are ignored, as brat ignores them.
+- Blank lines, ``#`` comments and lines of hyphens (separators) carry nothing.
+- ``<NAME>=value`` defines a macro for the rest of its section; a reserved name
+  (``<ENTITY>``, ``<EVENT>``, ``<ANY>``, ``<RELATION>``, ``<REL-TYPE>`` ...)
+  cannot be redefined, and an undefined ``<NAME>`` is an error.
+- A definition is ``TYPE[|alias...]`` then, after whitespace, ``KEY:TYPES``
+  arguments separated by commas; indentation (one character per level) makes
+  a hierarchy, ``!TYPE`` is for the hierarchy only and ``<INHERIT>`` copies
+  the parent's arguments. A type name outside ``[A-Za-z0-9_-]`` is stored
+  with the other characters replaced by ``_``, as brat stores it.
+- An argument key may carry a count: ``?`` (0-1), ``*`` (0-n), ``+`` (1-n),
+  ``{N}`` or ``{N-M}``; a key ending in a digit cannot repeat. Counts are
+  kept as numbers, never expanded, so ``Arg{1-99999999}`` costs nothing.
+- ``<KEY>:value`` arguments (``<REL-TYPE>:symmetric-transitive``,
+  ``<OVL-TYPE>:contain|equal``, ``<NORM>``, ``<URL>``) are options.
+
+What brat refuses (a bad argument, count or range, an undefined macro, a child
+without a parent) raises ``SchemeError`` naming the file and line. Types used
+in a constraint that no section declares are accepted, as brat accepts them,
+and become plain labels of the scheme.
+
+The scheme keeps the conf text (``Scheme.brat_conf``) so a brat export writes
+it back; writing is in ``brat_conf_writer``.
 """
 from __future__ import annotations
 
@@ -23,28 +38,66 @@ from ..core.scheme import Scheme
 
 CONF = "annotation.conf"
 VISUAL = "visual.conf"
-MAX_REPEATS = 5
-ANY_TYPES = ("<ENTITY>", "<EVENT>", "<ANY>")
-_ROLE = re.compile(r"^(?P<name>.+?)(?P<card>\?|\*|\+|\{(?P<low>\d+)(?:-(?P<high>\d+))?\})?$")
-_MACRO = re.compile(r"^(?P<name><[^>]+>)\s*=\s*(?P<value>.+)$")
+SECTIONS = ("entities", "relations", "events", "attributes")
+SECTION_ALIASES = {"spans": "entities"}
+RESERVED = (
+    "ANY", "ENTITY", "RELATION", "EVENT", "NONE", "EMPTY", "REL-TYPE", "URL", "URLBASE", "UNICODE",
+    "GLYPH-POS", "DEFAULT", "NORM", "OVERLAP", "OVL-TYPE", "INHERIT",
+)
+RESERVED_STRINGS = frozenset(f"<{n}>" for n in RESERVED)
+# relation types that say which spans may overlap, not relations
+SPECIAL_RELATIONS = frozenset({"<OVERLAP>", "ENTITY-NESTING"})
+
+_SECTION = re.compile(r"^\s*\[(.*)\]\s*$")
+_MACRO = re.compile(r"^<([a-zA-Z_-]+)>=\s*(.*?)\s*$")
+_DEFINITION = re.compile(r"^(\s*)(\S+)(?:\s+(.*))?$")
+_OLD_DEFINITION = re.compile(r"^(\s*)([^\t]+)(?:\t(.*))?$")
+_ARGUMENT = re.compile(r"^(\S*?):(\S*)$")
+_COUNT = re.compile(r"^(\S+?)(\{\S+\}|\?|\*|\+|)$")
+_RANGE = re.compile(r"\{(\d+)(?:-(\d+))?\}$")
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")
 
 
+@dataclass(frozen=True)
+class Argument:
+    """One ``Role[count]:Type|Type`` of a definition; ``high`` None is no limit."""
+
+    role: str
+    types: tuple[str, ...]
+    low: int = 1
+    high: int | None = 1
+
+
 @dataclass
-class _Types:
-    """Allowed labels on one side of a relation type: names, or any."""
+class Definition:
+    """One type of one section, at its line."""
 
-    names: list[str] = field(default_factory=list)
-    any: bool = False
+    name: str
+    line: int
+    depth: int = 0
+    abstract: bool = False
+    arguments: list[Argument] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)
+    # the argument texts as written (after macros), for ``<INHERIT>`` below it
+    items: list[str] = field(default_factory=list)
 
-    def add(self, names: list[str] | None) -> None:
-        if names is None:
-            self.any = True
-        else:
-            self.names.extend(n for n in names if n not in self.names)
 
-    def out(self) -> list[str]:
-        return [] if self.any else list(self.names)
+@dataclass
+class Conf:
+    """An annotation.conf as brat reads it: the definitions of each section."""
+
+    source: str
+    text: str
+    sections: dict[str, list[Definition]] = field(default_factory=lambda: {s: [] for s in SECTIONS})
+    # last line number of each section (for adding definitions to it)
+    ends: dict[str, int] = field(default_factory=dict)
+
+    def names(self, section: str, *, usable: bool = True) -> list[str]:
+        return [d.name for d in self.sections[section] if not (usable and d.abstract)]
+
+    def declared(self) -> set[str]:
+        """Every type name the conf declares, abstract ones included."""
+        return {d.name for defs in self.sections.values() for d in defs}
 
 
 def find_conf(path: Path) -> Path | None:
@@ -56,127 +109,183 @@ def find_conf(path: Path) -> Path | None:
     return conf if conf.is_file() else None
 
 
-def read_scheme(path: Path) -> Scheme | None:
-    """The scheme in the ``annotation.conf`` next to ``path``, or None when there is none.
+def storage_form(name: str) -> str:
+    """A type name as brat stores it: characters outside ``[A-Za-z0-9_-]`` become ``_``."""
+    return name if name in SPECIAL_RELATIONS else re.sub(r"[^a-zA-Z0-9_-]", "_", name)
 
-    Label and relation colours come from ``visual.conf`` (``bgColor`` and
-    ``color`` given as ``#rrggbb``) when it is there. Raises ``SchemeError``
-    naming the file and line of a type used but never defined.
-    """
+
+def parse(text: str, source: str) -> Conf:
+    """The definitions of an annotation.conf; ``SchemeError`` names the line brat would refuse."""
+    conf = Conf(source=source, text=text)
+    section = "general"
+    macros: dict[str, str] = {}
+    parents: dict[int, Definition] = {}
+    for number, raw in enumerate(text.lstrip("\ufeff").split("\n"), start=1):
+        line = raw.rstrip("\r")
+        header = _SECTION.match(line)
+        if header:
+            section = SECTION_ALIASES.get(header[1], header[1])
+            macros, parents = {}, {}
+            conf.ends[section] = number
+            continue
+        if section in conf.ends:
+            conf.ends[section] = number
+        definition = _definition(line, number, source, macros, parents)
+        if definition is not None and section in conf.sections:
+            conf.sections[section].append(definition)
+    return conf
+
+
+def _definition(line: str, number: int, source: str, macros: dict[str, str], parents: dict[int, Definition]):
+    where = f"{source}:{number}"
+    if not line.strip() or re.match(r"^\s*#", line) or re.match(r"^\s*-+\s*$", line):
+        return None
+    macro = _MACRO.match(line)
+    if macro:
+        if macro[1] in RESERVED:
+            raise SchemeError(f"{where}: <{macro[1]}> is reserved by brat and cannot be redefined")
+        macros[f"<{macro[1]}>"] = macro[2]
+        return None
+    for name, value in macros.items():
+        line = line.replace(name, value)
+    for used in re.findall(r"<.*?>", line):
+        if used not in RESERVED_STRINGS:
+            raise SchemeError(f"{where}: undefined macro {used} (macros belong to their section; define it as {used}=A|B)")
+    indent, terms, args = _DEFINITION.match(line).groups()  # type: ignore[union-attr]
+    items = _split_args(args)
+    if "\t" in line and any(re.search(r"\s", a) for a in items):
+        # old configurations allowed spaces in names, with a tab before the arguments
+        indent, terms, args = _OLD_DEFINITION.match(line).groups()  # type: ignore[union-attr]
+        items = _split_args(args)
+    names = [t.strip() for t in terms.split("|") if t.strip()]
+    if not names or any(n in ("", "!") for n in names):
+        raise SchemeError(f"{where}: empty type name")
+    depth = len(indent)
+    if depth and depth - 1 not in parents:
+        raise SchemeError(f"{where}: {names[0]} is indented but has no parent one level up")
+    if "<INHERIT>" in items:
+        if not depth:
+            raise SchemeError(f"{where}: <INHERIT> on a type without a parent")
+        at = items.index("<INHERIT>")
+        items = items[:at] + parents[depth - 1].items + items[at + 1 :]
+    abstract = any(n.startswith("!") for n in names)
+    definition = Definition(storage_form(names[0].lstrip("!")), number, depth, abstract, items=items)
+    roles: set[str] = set()
+    for item in items:
+        _argument(item, definition, roles, where)
+    parents[depth] = definition
+    for deeper in [d for d in parents if d > depth]:
+        del parents[deeper]
+    return definition
+
+
+def _split_args(args: str | None) -> list[str]:
+    return [a.strip() for a in (args or "").split(",") if a.strip()]
+
+
+def _argument(item: str, definition: Definition, roles: set[str], where: str) -> None:
+    match = _ARGUMENT.match(item)
+    if match is None:
+        raise SchemeError(f"{where}: cannot read the argument {item!r} (expected Role:Type|Type)")
+    key, types = match.groups()
+    if key in RESERVED_STRINGS:
+        definition.options[key] = types
+        return
+    counted = _COUNT.match(key)
+    if counted is None:
+        raise SchemeError(f"{where}: cannot read the argument {key!r}")
+    role, mark = counted.groups()
+    low, high = {"": (1, 1), "?": (0, 1), "*": (0, None), "+": (1, None)}.get(mark, (0, 0))
+    if mark.startswith("{"):
+        bounds = _RANGE.match(mark)
+        if bounds is None:
+            raise SchemeError(f"{where}: cannot read the count {mark} of {role} (write {{N}} or {{MIN-MAX}})")
+        low = int(bounds[1])
+        high = low if bounds[2] is None else int(bounds[2])
+        if bounds[2] is None and low == 0:
+            raise SchemeError(f"{where}: {role}{mark}: an argument cannot appear exactly 0 times")
+        if low > high:
+            raise SchemeError(f"{where}: {role}{mark}: the range is empty ({low} > {high})")
+    if (high is None or high > 1) and role[-1].isdigit():
+        raise SchemeError(f"{where}: {role}{mark}: an argument whose name ends in a digit cannot repeat")
+    if role in roles:
+        raise SchemeError(f"{where}: the argument {role} appears twice")
+    roles.add(role)
+    names = types.split("|")
+    if any(not n.strip() for n in names):
+        raise SchemeError(f"{where}: the argument {role} has an empty type")
+    definition.arguments.append(Argument(role, tuple(n.strip() for n in names), low, high))
+
+
+# -- the scheme ----------------------------------------------------------------
+def read_conf(path: Path) -> Conf | None:
+    """The parsed ``annotation.conf`` next to ``path``, or None when there is none."""
     conf = find_conf(Path(path))
     if conf is None:
         return None
     try:
-        lines = conf.read_text(encoding="utf-8").lstrip("\ufeff").splitlines()
+        text = conf.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise SchemeError(f"{conf}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    colors = _read_colors(conf.parent / VISUAL)
-    macros: dict[str, str] = {}
-    entities: list[str] = []
-    events: list[str] = []
-    # (line, relation name, head types, child types, symmetric)
-    pairs: list[tuple[int, str, list[str] | None, list[str] | None, bool]] = []
-    section = ""
-    for number, raw in enumerate(lines, start=1):
-        line = raw.strip()
-        if not line or line.startswith("#"):
+    return parse(text.lstrip("\ufeff"), str(conf))
+
+
+def read_scheme(path: Path) -> Scheme | None:
+    """The scheme in the ``annotation.conf`` next to ``path``, or None when there is none.
+
+    Entities become labels, events trigger labels with one relation type per
+    role (head: the events using it, child: its types), relations relation
+    types from ``Arg1`` types to ``Arg2`` types. ``<ENTITY>`` and ``<EVENT>``
+    stand for the entity or event types, ``<ANY>`` for any. Colours come from
+    ``visual.conf``. The scheme keeps the conf text in ``brat_conf``.
+    """
+    conf = read_conf(path)
+    if conf is None:
+        return None
+    return conf_scheme(conf, _read_colors(Path(conf.source).parent / VISUAL), name=Path(conf.source).parent.name)
+
+
+def conf_scheme(conf: Conf, colors: dict[str, str] | None = None, *, name: str = "") -> Scheme:
+    """The Scheme for a parsed conf (see ``read_scheme``)."""
+    colors = colors or {}
+    entities, events = conf.names("entities"), conf.names("events")
+    if not entities and not events:
+        raise SchemeError(f"{conf.source}: defines no entity or event types")
+    relations: dict[str, dict] = {}
+    undeclared: dict[str, None] = {}
+
+    def types(argument: Argument) -> list[str]:
+        if "<ANY>" in argument.types:
+            return []
+        out: list[str] = []
+        for t in argument.types:
+            out += entities if t == "<ENTITY>" else events if t == "<EVENT>" else [t]
+        for t in out:
+            if t not in entities and t not in events:
+                undeclared[t] = None
+        return list(dict.fromkeys(out))
+
+    def add(rel: str, head: list[str], child: list[str], high: int | None, symmetric: bool) -> None:
+        item = relations.setdefault(rel, {"name": rel, "head": [], "child": [], "symmetric": False, "max": 1})
+        for side, names in (("head", head), ("child", child)):
+            if item[side] is not None:
+                item[side] = None if not names else item[side] + [n for n in names if n not in item[side]]
+        item["symmetric"] = item["symmetric"] or symmetric
+        item["max"] = None if high is None or item["max"] is None else max(item["max"], high)
+
+    for event in conf.sections["events"]:
+        if event.abstract:
             continue
-        if line.startswith("[") and line.endswith("]"):
-            section = line[1:-1].strip().lower()
+        for argument in event.arguments:
+            add(argument.role, [event.name], types(argument), argument.high, False)
+    for rel in conf.sections["relations"]:
+        if rel.abstract or rel.name in SPECIAL_RELATIONS or len(rel.arguments) < 2:
             continue
-        macro = _MACRO.match(line)
-        if macro:
-            macros[macro["name"]] = macro["value"].strip()
-            continue
-        name, _, rest = _split_name(line)
-        if name.startswith("!") or name.startswith("<"):
-            continue
-        if section == "entities":
-            entities.append(name)
-        elif section == "relations":
-            args, options = _args(rest)
-            head = _expand(args[0][1], macros) if args else None
-            child = _expand(args[1][1], macros) if len(args) > 1 else None
-            symmetric = any(v.startswith("symmetric") for k, v in options if k == "<REL-TYPE>")
-            pairs.append((number, name, head, child, symmetric))
-        elif section == "events":
-            events.append(name)
-            for role, types in _args(rest)[0]:
-                for variant in _role_variants(role, conf, number):
-                    pairs.append((number, variant, [name], _expand(types, macros), False))
-    return _build(conf, entities, events, pairs, colors)
-
-
-def _split_name(line: str) -> tuple[str, str, str]:
-    """``(name, separator, rest)`` of a definition line, split at the first whitespace."""
-    parts = line.split(None, 1)
-    return parts[0], " ", parts[1] if len(parts) > 1 else ""
-
-
-def _args(rest: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """``Role:Types`` pairs of a definition line, and the ``<OPTION>:value`` ones."""
-    args, options = [], []
-    for item in rest.split(","):
-        item = item.strip()
-        if not item:
-            continue
-        role, _, types = item.partition(":")
-        (options if role.startswith("<") else args).append((role.strip(), types.strip()))
-    return args, options
-
-
-def _expand(types: str, macros: dict[str, str], depth: int = 0) -> list[str] | None:
-    """Type names from ``A|B|<MACRO>``; None when any type is allowed."""
-    names: list[str] = []
-    for item in types.split("|"):
-        item = item.strip()
-        if not item:
-            continue
-        if item in ANY_TYPES:
-            return None
-        if item in macros and depth < 10:
-            expanded = _expand(macros[item], macros, depth + 1)
-            if expanded is None:
-                return None
-            names.extend(expanded)
-        else:
-            names.append(item)
-    return names
-
-
-def _role_variants(role: str, conf: Path, number: int) -> list[str]:
-    """``Org-Arg+`` -> ``Org-Arg``, ``Org-Arg2`` ... (the names brat gives repeats)."""
-    match = _ROLE.match(role)
-    if match is None:
-        raise SchemeError(f"{conf}:{number}: cannot read the role {role!r}")
-    card, high, low = match["card"], match["high"], match["low"]
-    if card in (None, "?"):
-        count = 1
-    elif card in ("*", "+"):
-        count = MAX_REPEATS
-    else:
-        count = int(high or low)
-    base = match["name"]
-    return [base] + [f"{base}{i}" for i in range(2, count + 1)]
-
-
-def _build(conf: Path, entities, events, pairs, colors: dict[str, str]) -> Scheme:
-    names = list(dict.fromkeys(entities + events))
-    if not names:
-        raise SchemeError(f"{conf}: defines no entity or event types")
-    heads: dict[str, _Types] = {}
-    children: dict[str, _Types] = {}
-    symmetric: dict[str, bool] = {}
-    for number, rel, head, child, sym in pairs:
-        for side in (head, child):
-            unknown = [n for n in side or () if n not in names]
-            if unknown:
-                raise SchemeError(f"{conf}:{number}: {rel} uses {unknown[0]!r}, which is not an entity or event type")
-        heads.setdefault(rel, _Types()).add(head)
-        children.setdefault(rel, _Types()).add(child)
-        symmetric[rel] = symmetric.get(rel, False) or sym
+        kind = rel.options.get("<REL-TYPE>", "symmetric-transitive" if rel.name == "Equiv" else "")
+        add(rel.name, types(rel.arguments[0]), types(rel.arguments[1]), None, "symmetric" in kind.split("-"))
+    names = list(dict.fromkeys(entities + events + list(undeclared)))
     data = {
-        "name": conf.parent.name or "brat",
+        "name": name or "brat",
         "labels": [
             {"name": n, **({"color": colors[n]} if n in colors else {}), **({"trigger": True} if n in events else {})}
             for n in names
@@ -184,15 +293,17 @@ def _build(conf: Path, entities, events, pairs, colors: dict[str, str]) -> Schem
         "relations": [
             {
                 "name": rel,
-                "head": heads[rel].out(),
-                "child": children[rel].out(),
-                "symmetric": symmetric[rel],
+                **({"head": item["head"]} if item["head"] else {}),
+                **({"child": item["child"]} if item["child"] else {}),
+                "symmetric": item["symmetric"],
+                **({"max_count": item["max"]} if item["max"] is not None else {}),
                 **({"color": colors[rel]} if rel in colors else {}),
             }
-            for rel in heads
+            for rel, item in relations.items()
         ],
+        "brat_conf": conf.text,
     }
-    return Scheme.from_dict(data, source=str(conf))
+    return Scheme.from_dict(data, source=conf.source)
 
 
 def _read_colors(visual: Path) -> dict[str, str]:
@@ -210,86 +321,9 @@ def _read_colors(visual: Path) -> dict[str, str]:
             continue
         if section != "drawing":
             continue
-        name, _, rest = _split_name(line)
-        for item in rest.split(","):
+        parts = line.split(None, 1)
+        for item in (parts[1] if len(parts) > 1 else "").split(","):
             key, _, value = item.strip().partition(":")
             if key in ("bgColor", "color") and _HEX.fullmatch(value.strip()):
-                colors[name] = value.strip().lower()
+                colors[parts[0]] = value.strip().lower()
     return colors
-
-
-# -- writing -------------------------------------------------------------------
-def conf_text(
-    scheme: Scheme,
-    *,
-    equivalences: set[str] = frozenset(),
-    attributes: dict[str, tuple[set[str], set[str]]] | None = None,
-) -> str:
-    """``annotation.conf`` for ``scheme``.
-
-    Args:
-        equivalences: relation types written as ``*`` lines, declared
-            ``symmetric-transitive`` as brat requires.
-        attributes: ``{name: (targets, values)}`` with targets among
-            ``<ENTITY>``, ``<EVENT>``, ``<RELATION>`` and the string values the
-            attribute took (none for a binary attribute).
-
-    Relation types whose heads are all trigger labels are written as event
-    roles; numbered roles (``Org-Arg2`` beside ``Org-Arg``) become one
-    repeatable role (``Org-Arg*``), others are optional (``Place-Arg?``).
-    """
-    triggers = {l.name for l in scheme.labels if l.trigger}
-    roles = [r for r in scheme.relations if r.head and set(r.head) <= triggers and r.name not in equivalences]
-    role_names = {r.name for r in roles}
-    lines = ["[entities]", ""]
-    lines += [l.name for l in scheme.labels if not l.trigger]
-    lines += ["", "[relations]", ""]
-    for rel in scheme.relations:
-        if rel.name in role_names:
-            continue
-        head, child = _types_out(rel.head), _types_out(rel.child)
-        line = f"{rel.name}\tArg1:{head}, Arg2:{child}"
-        if rel.name in equivalences:
-            line += ", <REL-TYPE>:symmetric-transitive"
-        elif rel.symmetric:
-            line += ", <REL-TYPE>:symmetric"
-        lines.append(line)
-    lines += ["", "[events]", ""]
-    for label in scheme.labels:
-        if not label.trigger:
-            continue
-        args = []
-        for rel in roles:
-            if label.name not in rel.head:
-                continue
-            base = re.sub(r"\d+$", "", rel.name)
-            if base != rel.name and base in role_names:
-                continue  # a numbered repeat, covered by its base role
-            repeated = any(
-                label.name in other.head and re.fullmatch(re.escape(rel.name) + r"\d+", other.name)
-                for other in roles
-            )
-            args.append(f"{rel.name}{'*' if repeated else '?'}:{_types_out(rel.child)}")
-        lines.append(f"{label.name}\t{', '.join(args)}" if args else label.name)
-    lines += ["", "[attributes]", ""]
-    for name, (targets, values) in sorted((attributes or {}).items()):
-        line = f"{name}\tArg:{'|'.join(sorted(targets))}"
-        if values:
-            line += f", Value:{'|'.join(sorted(values))}"
-        lines.append(line)
-    return "\n".join(lines) + "\n"
-
-
-def _types_out(names: tuple[str, ...]) -> str:
-    return "|".join(names) if names else "<ENTITY>|<EVENT>"
-
-
-def visual_text(scheme: Scheme) -> str:
-    """``visual.conf`` giving every label and coloured relation type its colour."""
-    lines = ["[labels]", ""]
-    lines += [f"{l.name} | {l.name}" for l in scheme.labels]
-    lines += [f"{r.name} | {r.name}" for r in scheme.relations]
-    lines += ["", "[drawing]", ""]
-    lines += [f"{l.name}\tbgColor:{l.color}" for l in scheme.labels]
-    lines += [f"{r.name}\tcolor:{r.color}" for r in scheme.relations if r.color]
-    return "\n".join(lines) + "\n"

@@ -6,7 +6,10 @@ on spaces; the first column is the token, the last the tag, any others (POS,
 chunk) are ignored. A blank line ends a sentence. Documents: when the file
 starts with ``-DOCSTART-`` each ``-DOCSTART-`` section is one document;
 otherwise each sentence is its own document (files without document marks
-are usually shuffled sentences, and one huge document would be unusable).
+are usually shuffled sentences, and one huge document would be unusable). A
+section longer than ``PART_CHARS`` characters is read in parts, cut between
+sentences, each a document with ``meta["part"]`` (1, 2 ...), so a 200 MB
+section imports with flat memory.
 The file's tokenisation is kept: the text is the tokens joined by single
 spaces, sentences joined by newlines, and the record carries those tokens.
 Tags may follow IOB1, IOB2, BILOU (``U-``/``L-``) or BIOES (``S-``/``E-``);
@@ -35,12 +38,16 @@ from ..core.errors import FormatError
 from ..core.model import AnnotationSet, Document, Problem, Record, SetData, Span, Token
 from ..core.scheme import Scheme
 from ..core.validate import TokenIndex
+from .losses import count_scores
 from .registry import FormatSpec, Items, WriteReport, iter_lines, register
 
 EXTENSIONS = (".conll", ".iob", ".bio", ".bioes", ".bilou")
 DOCSTART = "-DOCSTART-"
 TAG_SCHEMES = ("iob2", "iob1", "bilou", "bioes")
 _TAG = re.compile(r"([BIELSU])-(\S+)")
+# a -DOCSTART- section longer than this is read as several documents, cut
+# between sentences, so memory stays flat however large the file is
+PART_CHARS = 2_000_000
 
 
 # -- tags ----------------------------------------------------------------------
@@ -118,10 +125,13 @@ class _Doc:
     line: int
     sentences: list[list[tuple[str, str]]] = field(default_factory=list)
     problem: Problem | None = None
+    part: int = 0  # 1, 2 ... for the parts of a section longer than PART_CHARS
+    chars: int = 0
 
     def add(self, items: list[tuple[str, str]]) -> None:
         if items:
             self.sentences.append(items)
+            self.chars += sum(len(word) + 1 for word, _ in items)
 
 
 def read(path: Path) -> Iterator[Record | Problem]:
@@ -160,6 +170,10 @@ def read_file(path: Path) -> Iterator[Record | Problem]:
             if not sections and (doc.sentences or doc.problem):
                 yield _finish(doc, path)
                 doc = None
+            elif doc.chars >= PART_CHARS and not doc.problem:
+                doc.part += 1
+                yield _finish(doc, path)
+                doc = _Doc(number + 1, part=doc.part + 1)
             continue
         sections = bool(sections)
         if not doc.sentences and not sentence and not doc.problem:
@@ -232,7 +246,7 @@ def _finish(doc: _Doc, path: Path) -> Record | Problem:
     return Record(
         text=text,
         source=source,
-        meta={"filename": path.name, "tag_scheme": detect_scheme(all_tags)},
+        meta={"filename": path.name, "tag_scheme": detect_scheme(all_tags), **({"part": doc.part} if doc.part else {})},
         tokens=tokens,
         sets=[SetData(spans=spans)],
     )
@@ -278,6 +292,7 @@ def document_sentences(document: Document, aset: AnnotationSet, *, tags: str, re
         report.lose("span attributes (CoNLL holds none)", int(bool(span.attrs)))
     report.spans += len(kept)
     report.lose("relations (CoNLL has no relations)", len(aset.relations))
+    count_scores(report, aset, "CoNLL")
     all_tags = spans_to_tags(kept, len(tokens), tags)
     sentences: list[list[tuple[str, str]]] = []
     for i, tok in enumerate(tokens):

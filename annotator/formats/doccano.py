@@ -12,7 +12,7 @@ Reading accepts what doccano imports and exports:
 
 Offsets are code points: doccano's server is Python and counts as Python
 does; the file carries no span text to check them against. Duplicate spans
-(same offsets and label) are read once. The owner is ``user``, ``annotator``
+(same offsets and label) are merged and counted by the importer. The owner is ``user``, ``annotator``
 or ``username`` (a number ``n`` as ``doccano-user-<n>``), else none. A record
 with no spans and no relations is a plain document: doccano exports every
 example, annotated or not. ``meta`` and every other key go into the
@@ -33,7 +33,8 @@ from typing import Any, Iterator
 
 from ..core.model import Problem, Record, Relation, SetData, Span
 from ..core.scheme import Scheme
-from .json_input import first_record, json_lines, load_json
+from .json_input import first_record, json_lines, offset_value, stream_json
+from .losses import count_extras
 from .registry import FormatSpec, Items, WriteReport, iter_lines, register
 
 TEXT_KEYS = ("text", "data", "column_data")
@@ -55,7 +56,7 @@ def read(path: Path) -> Iterator[Record | Problem]:
             continue
         try:
             first = json.loads(line)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):
             first = None
         if isinstance(first, dict):  # JSON Lines
             yield _record(first, f"{path}:{number}")
@@ -71,16 +72,15 @@ def _read_lines(path: Path, lines: Iterator[tuple[int, str | None, str | None]])
 
 
 def _read_whole(path: Path) -> Iterator[Record | Problem]:
-    data, error = load_json(path)
-    if error:
-        yield Problem(str(path), error)
-    elif isinstance(data, dict):
-        yield _record(data, f"{path}:1")
-    elif isinstance(data, list):
-        for number, item in enumerate(data, start=1):
-            yield _record(item, f"{path}:record {number}")
-    else:
-        yield Problem(str(path), "expected doccano records: JSON objects, one per line")
+    for item in stream_json(path):
+        if isinstance(item, Problem):
+            yield item
+        elif item[0]:
+            yield _record(item[1], f"{path}:record {item[0]}")
+        elif isinstance(item[1], dict):
+            yield _record(item[1], f"{path}:1")
+        else:
+            yield Problem(str(path), "expected doccano records: JSON objects, one per line")
 
 
 def _record(item: Any, source: str) -> Record | Problem:
@@ -114,18 +114,15 @@ def record_from_json(item: Any, source: str) -> Record:
     if "id" in item:
         meta["doccano_id"] = item["id"]
     record = Record(text=text, source=source, meta=meta)
-    spans: dict[tuple[int, int, str], Span] = {}
+    spans: list[Span] = []
     by_id: dict[Any, Span] = {}
 
     def add(start: Any, end: Any, label: Any, what: str) -> Span:
-        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
-            raise ValueError(f"{what}: offsets must be integers")
+        start, end = offset_value(start, f"{what}: start"), offset_value(end, f"{what}: end")
         if not isinstance(label, str) or not label:
             raise ValueError(f"{what}: the label must be a non-empty string")
-        key = (start, end, label)
-        if key not in spans:
-            spans[key] = Span(len(spans) + 1, start, end, label, "import")
-        return spans[key]
+        spans.append(Span(len(spans) + 1, start, end, label, "import"))
+        return spans[-1]
 
     entities = item.get("entities") or []
     if not isinstance(entities, list):
@@ -169,7 +166,7 @@ def record_from_json(item: Any, source: str) -> Record:
             relations[head.id, child.id, label] = Relation(len(relations) + 1, head.id, child.id, label, "import")
     if spans or relations:
         owner = _owner(item.get(owner_key) if owner_key else None)
-        record.sets.append(SetData(owner, None, list(spans.values()), list(relations.values())))
+        record.sets.append(SetData(owner, None, spans, list(relations.values())))
     return record
 
 
@@ -204,6 +201,7 @@ def write(items: Items, out: Path, *, scheme: Scheme | None = None) -> WriteRepo
     report = WriteReport(files=[out])
     with open(out, "w", encoding="utf-8") as fh:
         for document, aset in items:
+            count_extras(report, aset, "doccano")
             entities, ids = [], {}
             for span in aset.sorted_spans():
                 if span.fragments:

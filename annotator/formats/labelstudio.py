@@ -16,7 +16,9 @@ with the task id as ``ls_task_id``.
   without a version). Predictions come from ``predictions`` when it holds
   objects, and from the ``prediction`` an annotation embeds (an export lists
   only prediction ids in ``predictions``); the first one per owner is kept.
-- Results of type ``labels`` are spans, one per label. In an annotation, a
+- Results of type ``labels`` are spans, one per label (two regions with the
+  same offsets and label are two spans here: the importer merges and counts
+  them, see ``core.alignment``). In an annotation, a
   region with ``origin: prediction`` (accepted unchanged from a model) gets
   span origin ``model``, any other ``import``; in a prediction every span is
   ``model``, with the result's ``score``.
@@ -62,7 +64,8 @@ from ..core.model import (
     GOLD, MODEL_PREFIX, AnnotationSet, Document, Problem, Record, Relation, SetData, Span, is_suggestion_owner,
 )
 from ..core.scheme import Scheme
-from .json_input import first_record, load_json
+from .json_input import first_record, offset_value, stream_json
+from .losses import count_extras
 from .registry import FormatSpec, Items, WriteReport, read_head, register
 
 FROM_NAME = "label"
@@ -75,16 +78,15 @@ TASK_KEYS = ("id", "annotations", "completions", "predictions", "drafts", "meta"
 
 # -- reading -------------------------------------------------------------------
 def read(path: Path) -> Iterator[Record | Problem]:
-    data, error = load_json(path)
-    if error:
-        yield Problem(str(path), error)
-        return
-    tasks = [data] if isinstance(data, dict) else data
-    if not isinstance(tasks, list):
-        yield Problem(str(path), "expected a JSON array of Label Studio tasks")
-        return
-    for number, task in enumerate(tasks, start=1):
-        source = f"{path}:task {number}"
+    for item in stream_json(path):
+        if isinstance(item, Problem):
+            yield item
+            return
+        number, task = item
+        if number == 0 and not isinstance(task, dict):
+            yield Problem(str(path), "expected a JSON array of Label Studio tasks")
+            return
+        source = f"{path}:task {max(number, 1)}"
         try:
             yield task_to_record(task, source)
         except ValueError as exc:
@@ -174,7 +176,7 @@ def _read_result(result: Any, text: str, where: str, *, prediction: bool) -> tup
         return [], []
     if not isinstance(result, list):
         raise ValueError(f'{where}: "result" must be a list')
-    spans: dict[tuple[int, int, str], Span] = {}
+    spans: list[Span] = []
     regions: dict[str, Span] = {}
     links = []
     for number, item in enumerate(result, start=1):
@@ -194,11 +196,9 @@ def _read_result(result: Any, text: str, where: str, *, prediction: bool) -> tup
         origin = "model" if prediction or item.get("origin") == "prediction" else "import"
         score = item.get("score") if prediction and isinstance(item.get("score"), (int, float)) else None
         first = None
-        for label in labels:
-            key = (start, end, label)
-            if key not in spans:
-                spans[key] = Span(len(spans) + 1, start, end, label, origin, score=score)
-            first = first or spans[key]
+        for label in dict.fromkeys(labels):
+            spans.append(Span(len(spans) + 1, start, end, label, origin, score=score))
+            first = first or spans[-1]
         if "id" in item:
             regions.setdefault(str(item["id"]), first)
     relations: dict[tuple[int, int, str], Relation] = {}
@@ -215,12 +215,15 @@ def _read_result(result: Any, text: str, where: str, *, prediction: bool) -> tup
         pairs = {"right": [(head, child)], "left": [(child, head)], "bi": [(head, child), (child, head)]}[direction]
         attrs = {"direction": "bi"} if direction == "bi" else {}
         origin = "model" if prediction else "import"
-        for label in item.get("labels") or [UNLABELLED_RELATION]:
+        labels = item.get("labels") or [UNLABELLED_RELATION]
+        if not isinstance(labels, list) or not all(isinstance(l, str) and l for l in labels):
+            raise ValueError(f"{where}: a relation's labels must be a list of names, not {json.dumps(labels)[:60]}")
+        for label in labels:
             for a, b in pairs:
                 key = (a.id, b.id, str(label))
                 if key not in relations:
                     relations[key] = Relation(len(relations) + 1, a.id, b.id, str(label), origin, attrs)
-    return list(spans.values()), list(relations.values())
+    return spans, list(relations.values())
 
 
 def region_offsets(text: str, value: dict, where: str) -> tuple[int, int]:
@@ -229,9 +232,8 @@ def region_offsets(text: str, value: dict, where: str) -> tuple[int, int]:
     Offsets are code points unless ``value.text`` matches only when they are
     read as UTF-16 code units; ``ValueError`` when it matches neither way.
     """
-    start, end = value.get("start"), value.get("end")
-    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
-        raise ValueError(f"{where}: value.start and value.end must be integers")
+    start = offset_value(value.get("start"), f"{where}: value.start")
+    end = offset_value(value.get("end"), f"{where}: value.end")
     expected = value.get("text")
     if not isinstance(expected, str) or text[start:end] == expected:
         return start, end
@@ -334,6 +336,7 @@ def set_to_result(
 ) -> list[dict]:
     """A set's spans as ``labels`` regions and its relations as ``relation`` items."""
     report = report if report is not None else WriteReport()
+    count_extras(report, aset, "Label Studio", scores=True)
     result: list[dict] = []
     region_ids: dict[int, str] = {}
     for span in aset.sorted_spans():

@@ -22,7 +22,8 @@ from typing import Any, Iterator
 from ..core.model import AnnotationSet, Document, Problem, Record, Relation, SetData, Span, Token
 from ..core.scheme import Scheme
 from ..core.validate import TokenIndex
-from .json_input import json_lines
+from .json_input import json_lines, offset_value
+from .losses import count_extras, count_widened
 from .registry import FormatSpec, Items, WriteReport, iter_lines, read_head, register
 
 ANSWER_STATUS = {"accept": "done", "reject": "rejected", "ignore": "ignored"}
@@ -64,42 +65,71 @@ def task_to_record(task: Any, source: str) -> Record:
     has_annotations = "spans" in task or "relations" in task or "answer" in task
     if not has_annotations:
         return record
-    spans: dict[tuple[int, int, str], Span] = {}
+    spans: list[Span] = []
+    listed: dict[tuple[int, int, str], Span] = {}
 
-    def add(item: dict, origin: str = "import") -> Span:
-        try:
-            start, end, label = int(item["start"]), int(item["end"]), str(item["label"])
-        except KeyError as exc:
-            raise ValueError(f"span without {exc.args[0]!r}: {json.dumps(item)[:80]}") from None
-        key = (start, end, label)
-        if key not in spans:
-            spans[key] = Span(len(spans) + 1, start, end, label, origin)
-        return spans[key]
+    def read_span(item: Any, what: str) -> tuple[int, int, str]:
+        if not isinstance(item, dict) or not all(k in item for k in ("start", "end", "label")):
+            raise ValueError(f"{what} needs start, end and label: {json.dumps(item)[:80]}")
+        label = item["label"]
+        if not isinstance(label, str) or not label:
+            raise ValueError(f"{what}: the label must be a non-empty string")
+        return offset_value(item["start"], f"{what}: start"), offset_value(item["end"], f"{what}: end"), label
 
-    for item in task.get("spans") or []:
-        add(item)
+    for number, item in enumerate(_list(task, "spans"), start=1):
+        key = read_span(item, f"span {number}")
+        spans.append(Span(len(spans) + 1, *key, "import"))
+        listed.setdefault(key, spans[-1])
     relations = []
-    for item in task.get("relations") or []:
-        if "head_span" not in item or "child_span" not in item:
-            raise ValueError("relation without head_span and child_span")
-        head, child = add(item["head_span"]), add(item["child_span"])
-        relations.append(Relation(len(relations) + 1, head.id, child.id, str(item["label"]), "import"))
+    for number, item in enumerate(_list(task, "relations"), start=1):
+        if not isinstance(item, dict) or "head_span" not in item or "child_span" not in item:
+            raise ValueError(f"relation {number} without head_span and child_span")
+        ends = []
+        for role in ("head_span", "child_span"):
+            # a relation repeats its spans: the one listed in "spans", else a new one
+            key = read_span(item[role], f"relation {number} {role}")
+            if key not in listed:
+                spans.append(Span(len(spans) + 1, *key, "import"))
+                listed[key] = spans[-1]
+            ends.append(listed[key])
+        label = item.get("label")
+        if not isinstance(label, str) or not label:
+            raise ValueError(f"relation {number}: the label must be a non-empty string")
+        relations.append(Relation(len(relations) + 1, ends[0].id, ends[1].id, label, "import"))
     answer = task.get("answer", "accept")
     if answer not in ANSWER_STATUS:
         raise ValueError(f'unknown answer {answer!r} (expected accept, reject or ignore)')
     owner = task.get("_annotator_id") or task.get("_session_id")
-    record.sets.append(SetData(owner, ANSWER_STATUS[answer], list(spans.values()), relations))
+    if owner is not None and not isinstance(owner, str):
+        raise ValueError(f"_annotator_id and _session_id must be strings, not {json.dumps(owner)[:40]}")
+    record.sets.append(SetData(owner or None, ANSWER_STATUS[answer], spans, relations))
     return record
 
 
+def _list(task: dict, key: str) -> list:
+    value = task.get(key) or []
+    if not isinstance(value, list):
+        raise ValueError(f'"{key}" must be a list')
+    return value
+
+
 def _tokens(items: Any, text: str) -> list[Token] | None:
+    """The file's tokens, in order, non-empty and not overlapping; None when it has none."""
     if not items:
         return None
+    if not isinstance(items, list):
+        raise ValueError('"tokens" must be a list')
     tokens = []
+    previous_end = 0
     for i, tok in enumerate(items):
-        start, end = int(tok["start"]), int(tok["end"])
-        if not 0 <= start <= end <= len(text):
-            raise ValueError(f"token {i} [{start}, {end}) lies outside the text")
+        if not isinstance(tok, dict) or "start" not in tok or "end" not in tok:
+            raise ValueError(f"token {i} needs start and end: {json.dumps(tok)[:80]}")
+        start, end = offset_value(tok["start"], f"token {i}: start"), offset_value(tok["end"], f"token {i}: end")
+        if not 0 <= start < end <= len(text):
+            raise ValueError(f"token {i} [{start}, {end}) is empty or lies outside the text")
+        if start < previous_end:
+            raise ValueError(f"token {i} [{start}, {end}) starts before the previous token ends ({previous_end})")
+        previous_end = end
         tokens.append((start, end, tok.get("ws")))
     out = []
     for i, (start, end, ws) in enumerate(tokens):
@@ -116,7 +146,7 @@ def sniff(path: Path) -> bool:
     first = read_head(path, 1 << 20).lstrip("\ufeff").split("\n", 1)[0]
     try:
         task = json.loads(first)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return False  # a pretty-printed object (doccano's export) or not JSONL at all
     return (
         isinstance(task, dict)
@@ -134,20 +164,26 @@ def tokens_out(document: Document) -> list[dict]:
     ]
 
 
-def span_out(span: Span, index: TokenIndex) -> dict:
+def span_out(span: Span, index: TokenIndex, text: str) -> dict:
     rng = index.covering(span.start, span.end)
-    out: dict[str, Any] = {"start": span.start, "end": span.end}
+    out: dict[str, Any] = {"text": text[span.start : span.end], "start": span.start, "end": span.end}
     if rng is not None:
         out["token_start"], out["token_end"] = rng
     out["label"] = span.label
     return out
 
 
-def set_to_task(document: Document, aset: AnnotationSet) -> dict:
-    """A document and one annotation set as a Prodigy task."""
+def set_to_task(document: Document, aset: AnnotationSet, *, with_relations: bool = False) -> dict:
+    """A document and one annotation set as a Prodigy task.
+
+    Each span carries its ``text``, as Prodigy writes it; ``relations`` is
+    written, empty or not, when the set has some or ``with_relations`` is on
+    (the scheme has relation types: Prodigy's relation readers need the key).
+    A discontinuous span is written with its outer bounds.
+    """
     index = TokenIndex(document.tokens)
     spans = aset.sorted_spans()
-    span_dicts = {s.id: span_out(s, index) for s in spans}
+    span_dicts = {s.id: span_out(s, index, document.text) for s in spans}
     relations = []
     for rel in aset.sorted_relations():
         head, child = span_dicts[rel.head], span_dicts[rel.child]
@@ -170,7 +206,7 @@ def set_to_task(document: Document, aset: AnnotationSet) -> dict:
     )
     task["tokens"] = tokens_out(document)
     task["spans"] = list(span_dicts.values())
-    if relations:
+    if relations or with_relations:
         task["relations"] = relations
     task["answer"] = STATUS_ANSWER.get(aset.status, "accept")
     task["_view_id"] = "relations" if relations else "ner_manual"
@@ -183,7 +219,9 @@ def write(items: Items, out: Path, *, scheme: Scheme | None = None) -> WriteRepo
     report = WriteReport(files=[out])
     with open(out, "w", encoding="utf-8") as fh:
         for document, aset in items:
-            task = set_to_task(document, aset)
+            count_extras(report, aset, "Prodigy JSONL")
+            count_widened(report, aset, "Prodigy JSONL")
+            task = set_to_task(document, aset, with_relations=bool(scheme and scheme.relations))
             fh.write(json.dumps(task, ensure_ascii=False) + "\n")
             report.documents += 1
             report.spans += len(task["spans"])

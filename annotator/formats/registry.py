@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from fnmatch import fnmatch
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -34,13 +35,28 @@ class WriteReport:
     files: list[Path] = field(default_factory=list)
     # what was lost, e.g. {"relations (CoNLL has no relations)": 12}
     lost: dict[str, int] = field(default_factory=dict)
+    # how each loss happened when it is not "not written" (e.g. "widened to their outer bounds")
+    how: dict[str, str] = field(default_factory=dict)
 
-    def lose(self, what: str, count: int = 1) -> None:
+    def lose(self, what: str, count: int = 1, *, how: str = "not written") -> None:
+        """Count ``count`` things the format cannot hold; ``how`` says what became of them."""
         if count:
             self.lost[what] = self.lost.get(what, 0) + count
+            if how != "not written":
+                self.how[what] = how
+
+    def absorb(self, other: "WriteReport") -> None:
+        """Add another report's figures and losses to this one."""
+        self.documents += other.documents
+        self.spans += other.spans
+        self.relations += other.relations
+        self.files += other.files
+        for what, count in other.lost.items():
+            self.lose(what, count, how=other.how.get(what, "not written"))
 
     def warnings(self) -> list[str]:
-        return [f"{count} {what} not written" for what, count in self.lost.items()]
+        """One sentence per kind of loss, with its count."""
+        return [f"{count} {what} {self.how.get(what, 'not written')}" for what, count in self.lost.items()]
 
 
 Writer = Callable[..., WriteReport]
@@ -64,6 +80,11 @@ class FormatSpec:
     sniff: Callable[[Path], bool] | None = None
     read_scheme: Callable[[Path], Scheme | None] | None = None
     writes_folder: bool = False
+    # name patterns of files that go with a data file (SpERT's *_types.json),
+    # read through it rather than as documents
+    companions: tuple[str, ...] = ()
+    # a folder of this format is read as a whole (brat: .txt and .ann pairs, annotation.conf)
+    whole_folder: bool = False
 
 
 _FORMATS: dict[str, FormatSpec] = {}
@@ -122,6 +143,36 @@ def detect(path: Path) -> FormatSpec:
     raise FormatError(
         f"{path}: could be {' or '.join(s.name for s in candidates)}; pass --format to choose"
     )
+
+
+def detect_each(folder: Path) -> list[tuple[Path, FormatSpec]]:
+    """How to read a folder: as a whole when it is a folder format's (brat),
+    else each file in its own format (a folder may mix formats).
+
+    Hidden files and companion files (``FormatSpec.companions``) are left out.
+    Raises ``FormatError`` listing every file whose format cannot be told, so
+    nothing in the folder is ignored in silence.
+    """
+    whole = [spec for spec in formats().values() if spec.whole_folder and spec.sniff and spec.sniff(folder)]
+    if whole:
+        return [(folder, whole[0])]
+    companions = [pattern for spec in formats().values() for pattern in spec.companions]
+    found, unknown = [], []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_file() or any(fnmatch(path.name, p) for p in companions):
+            continue
+        try:
+            found.append((path, detect(path)))
+        except FormatError as exc:
+            unknown.append(f"{path.name} ({exc.message.split(': ', 1)[-1].split(';')[0]})")
+    if not found and not unknown:
+        raise FormatError(f"{folder}: no files to import in it")
+    if unknown:
+        raise FormatError(
+            f"{folder}: cannot tell how to read {len(unknown)} of its files: {', '.join(unknown[:5])}"
+            f"{' ...' if len(unknown) > 5 else ''}; move them out or pass --format"
+        )
+    return found
 
 
 def read_head(path: Path, size: int = 4096) -> str:

@@ -6,6 +6,7 @@ from typing import Iterator
 
 from ..core.model import Problem, Record
 from ..core.scheme import Scheme
+from .losses import count_extras, count_widened
 from .registry import FormatSpec, Items, WriteReport, register
 
 
@@ -18,8 +19,16 @@ def read(path: Path) -> Iterator[Record | Problem]:
 def write(items: Items, out: Path, *, scheme: Scheme | None = None) -> WriteReport:
     from ..nlp.docbin import write_docbin
 
-    counts = write_docbin(items, out)
-    report = WriteReport(documents=counts["documents"], spans=counts["spans"], relations=counts["relations"], files=[out])
+    report = WriteReport(files=[out])
+
+    def counted() -> Items:
+        for document, aset in items:
+            count_extras(report, aset, "spaCy")
+            count_widened(report, aset, "spaCy")
+            yield document, aset
+
+    counts = write_docbin(counted(), out)
+    report.documents, report.spans, report.relations = counts["documents"], counts["spans"], counts["relations"]
     report.lose("spans not on token boundaries", counts["lost_spans"])
     report.lose("relations whose spans are not on token boundaries", counts["lost_relations"])
     return report

@@ -34,7 +34,8 @@ from ..core.errors import SchemeError
 from ..core.model import Problem, Record, Relation, SetData, Span, Token
 from ..core.scheme import Scheme
 from ..core.validate import TokenIndex
-from .json_input import first_record, load_json
+from .json_input import first_record, load_json, stream_json
+from .losses import count_extras
 from .registry import FormatSpec, Items, WriteReport, register
 
 TYPES_SUFFIX = "_types.json"
@@ -42,14 +43,14 @@ TYPES_SUFFIX = "_types.json"
 
 # -- reading -------------------------------------------------------------------
 def read(path: Path) -> Iterator[Record | Problem]:
-    data, error = load_json(path)
-    if error:
-        yield Problem(str(path), error)
-        return
-    if not isinstance(data, list):
-        yield Problem(str(path), "expected a JSON array of SpERT sentences")
-        return
-    for number, sentence in enumerate(data, start=1):
+    for item in stream_json(path):
+        if isinstance(item, Problem):
+            yield item
+            return
+        number, sentence = item
+        if number == 0:
+            yield Problem(str(path), "expected a JSON array of SpERT sentences")
+            return
         source = f"{path}:sentence {number}"
         try:
             yield sentence_to_record(sentence, source)
@@ -174,6 +175,7 @@ def write(items: Items, out: Path, *, scheme: Scheme | None = None) -> WriteRepo
     relation_types: dict[str, None] = {}
     sentences = []
     for document, aset in items:
+        count_extras(report, aset, "SpERT")
         words = [t for t in document.tokens if document.text[t.start : t.end].strip()]
         index = TokenIndex(words)
         entities, positions = [], {}
@@ -241,5 +243,6 @@ register(
         extensions=(".json",),
         sniff=sniff,
         read_scheme=read_scheme,
+        companions=("*" + TYPES_SUFFIX,),
     )
 )

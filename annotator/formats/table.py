@@ -2,21 +2,30 @@
 from __future__ import annotations
 
 import csv
-import io
 from pathlib import Path
 from typing import Iterator
 
 from ..core.model import Problem, Record
-from .registry import FormatSpec, read_text, register
+from .registry import FormatSpec, register
+
+CELL_LIMIT = 2**31 - 1  # the largest csv.field_size_limit every platform accepts
 
 
 def read(path: Path) -> Iterator[Record | Problem]:
-    data, error = read_text(path)
-    if error:
-        yield Problem(str(path), error)
-        return
-    assert data is not None
-    reader = csv.DictReader(io.StringIO(data, newline=""))
+    """Records row by row (the file is streamed, so memory does not grow with
+    it); a cell may hold a whole news archive, so no field size limit applies."""
+    csv.field_size_limit(CELL_LIMIT)
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        try:
+            yield from _rows(path, reader)
+        except UnicodeDecodeError as exc:
+            yield Problem(f"{path}:{reader.line_num + 1}", f"not valid UTF-8 ({exc.reason})")
+        except csv.Error as exc:
+            yield Problem(f"{path}:{reader.line_num}", f"not readable CSV ({exc})")
+
+
+def _rows(path: Path, reader: csv.DictReader) -> Iterator[Record | Problem]:
     if not reader.fieldnames or "text" not in reader.fieldnames:
         yield Problem(f"{path}:1", f"no 'text' column (columns: {', '.join(reader.fieldnames or [])})")
         return

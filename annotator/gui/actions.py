@@ -11,7 +11,7 @@ from typing import Callable, Iterable, Mapping
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QSizePolicy, QToolBar, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QSizePolicy, QToolBar, QWidget
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,11 @@ SPECS: tuple[ActionSpec, ...] = (
     ActionSpec("next_doc", "Next document", ("PgDown",), "Documents", "Open the next document in the list", "Next ›"),
     ActionSpec("prev_doc", "Previous document", ("PgUp",), "Documents", "Open the previous document in the list",
                "‹ Previous"),
-    ActionSpec("find", "Search documents", ("Ctrl+F",), "Documents", "Full-text search in the document list"),
+    ActionSpec("find", "Search documents", ("Ctrl+F",), "Documents",
+               "Full-text search in the document list; Enter opens the first hit"),
+    ActionSpec("find_in_doc", "Find in document", ("Ctrl+Shift+F",), "Documents", "Find a phrase in the open document"),
+    ActionSpec("find_next", "Next match", ("F3",), "Documents", "Go to the next match of the search in the text"),
+    ActionSpec("find_prev", "Previous match", ("Shift+F3",), "Documents", "Go to the previous match in the text"),
     # project
     ActionSpec("open_project", "Open project…", ("Ctrl+O",), "Project", "Open another project file"),
     ActionSpec("import", "Import…", ("Ctrl+I",), "Project", "Import documents (pre-annotated with rules)"),
@@ -144,3 +148,20 @@ def build_toolbar(
     toolbar.widgetForAction(actions[right[-1]]).setObjectName("primary_button")
     window.addToolBar(toolbar)
     return toolbar
+
+
+def context_menu(parent: QWidget, title: str, items: Iterable[QAction | QMenu | None]) -> QMenu:
+    """A right-click menu: a disabled title (shown literally), then actions
+    (with their keys, as in the menu bar), submenus and separators (None)."""
+    menu = QMenu(parent)
+    menu.setObjectName("context_menu")
+    menu.addAction(title.replace("&", "&&")).setEnabled(False)
+    menu.addSeparator()
+    for item in items:
+        if item is None:
+            menu.addSeparator()
+        elif isinstance(item, QMenu):
+            menu.addMenu(item)
+        else:
+            menu.addAction(item)
+    return menu

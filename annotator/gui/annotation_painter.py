@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QPolygonF, QTextBlock
 
+from ..core.model import Span
 from .annotation_style import ACCENT, BASE, TEXT, Metrics
 from .doc_layout import ArcPlan, BlockPlan, LinePlan
 from .view_state import ViewState
@@ -19,6 +21,9 @@ from .view_state import ViewState
 _CORNER = 4.0
 _ARROW = 4.0
 _HIT_SLOP = 3.5
+# Rendered tags and arc labels, shared by every view (the labeling and review
+# windows, and each document opened): the same few labels recur everywhere.
+_CHIPS: dict[tuple, QPixmap] = {}
 
 
 @dataclass(frozen=True)
@@ -29,14 +34,38 @@ class Hit:
     id: int
 
 
+class _Look(NamedTuple):
+    """The colours of a chip, with the part of the pixmap cache key they make."""
+
+    fill: QColor
+    border: QColor | None
+    text: QColor
+    dashed: bool
+    key: tuple
+
+
+def _look(fill: QColor, border: QColor | None, text: QColor, dashed: bool) -> _Look:
+    return _Look(fill, border, text, dashed, (fill.rgba(), border.rgba() if border else 0, text.rgba(), dashed))
+
+
 class AnnotationPainter:
     """Draws and hit-tests the plans of visible blocks."""
 
     def __init__(self, state: ViewState, metrics: Metrics) -> None:
-        self.state = state
+        self._state = state
         self._metrics = metrics
-        self._chips: dict[tuple, QPixmap] = {}
         self.hover_relation: int | None = None
+        self._looks: dict[tuple, _Look] = {}  # by what decides the colours (the styles are the state's)
+        self._font_keys: dict[int, str] = {}
+
+    @property
+    def state(self) -> ViewState:
+        return self._state
+
+    @state.setter
+    def state(self, state: ViewState) -> None:
+        self._state = state
+        self._looks.clear()
 
     @property
     def metrics(self) -> Metrics:
@@ -45,15 +74,71 @@ class AnnotationPainter:
     @metrics.setter
     def metrics(self, metrics: Metrics) -> None:
         self._metrics = metrics
-        self._chips.clear()
+        self._font_keys.clear()
 
     # -- painting -----------------------------------------------------------
+    def fill_of(self, span: Span, emphasised: set[int]) -> tuple[QColor, bool]:
+        """A span's background and whether it has a dotted underline: confirmed
+        spans solid, suggestions pale and dotted, the selected span (and the
+        ends of the selected relation) stronger."""
+        style = self.state.styles.label(span.label)
+        if span.id in emphasised:
+            color = style.strong
+        elif span.is_suggestion:
+            color = style.soft
+        else:
+            color = style.fill
+        return color, span.is_suggestion
+
+    def paint_fills(self, painter: QPainter, plan: BlockPlan, origin: QPointF, clip: QRectF) -> None:
+        """Paint the span backgrounds of one block, under its text. Runs come
+        outer lanes first, so the innermost span's colour shows where spans nest."""
+        index = self.state.index
+        if index is None:
+            return
+        emphasised = self.state.emphasised_spans()
+        for lp in plan.lines:
+            top = origin.y() + lp.y
+            if not lp.runs or top + lp.height < clip.top() or top > clip.bottom():
+                continue
+            for run in lp.runs:
+                span = index.span(run.span_id)
+                if span is None:
+                    continue
+                color, dotted = self.fill_of(span, emphasised)
+                rect = QRectF(origin.x() + run.x1, top, run.x2 - run.x1, lp.height)
+                painter.fillRect(rect, color)
+                if dotted:
+                    pen = QPen(self.state.styles.label(span.label).ink, 1.0)
+                    pen.setStyle(Qt.PenStyle.DotLine)
+                    painter.setPen(pen)
+                    painter.drawLine(QLineF(rect.left(), rect.bottom() - 1.5, rect.right(), rect.bottom() - 1.5))
+
+    def fills(self, block: QTextBlock) -> list[tuple[int, int, str, bool]]:
+        """The fills of a block's spans as ``(start, length, colour name,
+        dotted)`` in display positions within the block, in painting order."""
+        index = self.state.index
+        if index is None:
+            return []
+        to_display = self.state.offsets.to_display
+        bpos, length = block.position(), block.length() - 1
+        emphasised = self.state.emphasised_spans()
+        out = []
+        for span in index.spans_in(block.blockNumber()):
+            color, dotted = self.fill_of(span, emphasised)
+            for start, end in span.pieces():
+                qs = max(to_display(start) - bpos, 0)
+                qe = min(to_display(end) - bpos, length)
+                if qe > qs:
+                    out.append((qs, qe - qs, color.name(), dotted))
+        return out
+
     def paint_block(self, painter: QPainter, plan: BlockPlan, origin: QPointF, clip: QRectF) -> None:
         """Paint one block whose top left is at ``origin`` (viewport coordinates)."""
         emphasised = self.state.emphasised_spans()
         for lp in plan.lines:
             top = origin.y() + lp.y
-            if top + lp.height + 12 < clip.top() or top - 200 > clip.bottom():
+            if not (lp.runs or lp.arcs) or top + lp.height + 12 < clip.top() or top - 200 > clip.bottom():
                 continue
             painter.save()
             painter.translate(origin.x(), top)
@@ -103,19 +188,25 @@ class AnnotationPainter:
             span = index.span(tag.span_id) if index else None
             if span is None:
                 continue
-            style = self.state.styles.label(span.label)
             strong = tag.span_id in emphasised
-            border = QColor(style.ink)
-            if strong:
-                fill, text_color = style.ink, BASE
-            elif span.is_suggestion:
-                fill, text_color = style.soft, style.ink
-                border.setAlphaF(0.8)
-            else:
-                fill, text_color = style.fill, TEXT
-                border.setAlphaF(0.35)
-            dashed = span.is_suggestion and not strong
-            self._chip(painter, tag.rect, tag.text, font, fill, border, text_color, dashed)
+            key = (span.label, strong, span.is_suggestion)
+            look = self._looks.get(key)
+            if look is None:
+                look = self._looks[key] = self._tag_look(span, strong)
+            self._chip(painter, tag.rect, tag.text, font, look)
+
+    def _tag_look(self, span: Span, strong: bool) -> _Look:
+        style = self.state.styles.label(span.label)
+        border = QColor(style.ink)
+        if strong:
+            fill, text_color = style.ink, BASE
+        elif span.is_suggestion:
+            fill, text_color = style.soft, style.ink
+            border.setAlphaF(0.8)
+        else:
+            fill, text_color = style.fill, TEXT
+            border.setAlphaF(0.35)
+        return _look(fill, border, text_color, span.is_suggestion and not strong)
 
     def _chip(
         self,
@@ -123,41 +214,38 @@ class AnnotationPainter:
         rect: QRectF,
         text: str,
         font: QFont,
-        fill: QColor,
-        border: QColor | None,
-        text_color: QColor,
-        dashed: bool,
+        look: _Look,
     ) -> None:
         """A rounded box with centred text, rendered once and kept as a pixmap."""
         dpr = painter.device().devicePixelRatioF()
-        key = (
-            text, font.weight(), fill.rgba(), border.rgba() if border else 0, text_color.rgba(),
-            dashed, rect.width(), rect.height(), dpr,
-        )
-        pixmap = self._chips.get(key)
+        font_key = self._font_keys.get(id(font))
+        if font_key is None:
+            font_key = self._font_keys[id(font)] = font.key()
+        key = (text, font_key, look.key, rect.width(), rect.height(), dpr)
+        pixmap = _CHIPS.get(key)
         if pixmap is None:
-            if len(self._chips) > 4000:
-                self._chips.clear()
+            if len(_CHIPS) > 4000:
+                _CHIPS.clear()
             pixmap = QPixmap(math.ceil(rect.width() * dpr), math.ceil(rect.height() * dpr))
             pixmap.setDevicePixelRatio(dpr)
             pixmap.fill(Qt.GlobalColor.transparent)
             chip = QPainter(pixmap)
             chip.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             chip.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-            if border is None:
+            if look.border is None:
                 chip.setPen(Qt.PenStyle.NoPen)
             else:
-                pen = QPen(border, 1.0)
-                if dashed:
+                pen = QPen(look.border, 1.0)
+                if look.dashed:
                     pen.setStyle(Qt.PenStyle.DashLine)
                 chip.setPen(pen)
-            chip.setBrush(fill)
+            chip.setBrush(look.fill)
             chip.drawRoundedRect(QRectF(0.5, 0.5, rect.width() - 1, rect.height() - 1), 3, 3)
             chip.setFont(font)
-            chip.setPen(text_color)
+            chip.setPen(look.text)
             chip.drawText(QRectF(0, 0, rect.width(), rect.height()), Qt.AlignmentFlag.AlignCenter, text)
             chip.end()
-            self._chips[key] = pixmap
+            _CHIPS[key] = pixmap
         painter.drawPixmap(rect.topLeft(), pixmap)
 
     def _paint_arcs(self, painter: QPainter, lp: LinePlan) -> None:
@@ -191,10 +279,26 @@ class AnnotationPainter:
                     painter.drawEllipse(QPointF(x, arc.y), 2.0, 2.0)
             if arc.label_rect.isNull():
                 continue
-            label_bg = QColor(BASE)
-            label_bg.setAlphaF(0.92)
+            key = ("\0relation", rel.label, selected)
+            look = self._looks.get(key)
+            if look is None:
+                label_bg = QColor(BASE)
+                label_bg.setAlphaF(0.92)
+                look = self._looks[key] = _look(label_bg, None, color, False)
             font = m.tag_font if selected else m.arc_font
-            self._chip(painter, arc.label_rect, arc.text, font, label_bg, None, color, False)
+            self._chip(painter, arc.label_rect, arc.text, font, look)
+
+    def paint_link(self, painter: QPainter, line: QLineF) -> None:
+        """The dashed line from a pending relation's head to the mouse."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        pen = QPen(ACCENT, 1.6)
+        pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.drawLine(line)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(ACCENT)
+        painter.drawEllipse(line.p1(), 3.0, 3.0)
+        painter.drawEllipse(line.p2(), 3.0, 3.0)
 
     # -- hit testing --------------------------------------------------------
     def hit(self, plan: BlockPlan, origin: QPointF, point: QPointF) -> Hit | None:

@@ -20,6 +20,8 @@ SELECTION = QColor("#cde1fb")
 DEFAULT_LABEL_COLOR = "#d4d8de"
 DEFAULT_RELATION_COLOR = "#5b6573"
 ACCENT = QColor("#1a56db")
+MATCH = QColor("#fff0a8")  # search matches in the text
+CURRENT_MATCH = QColor("#ffc94d")
 
 
 def _with_lightness(color: QColor, lightness: float, saturation_floor: float = 0.0) -> QColor:
@@ -92,7 +94,8 @@ class Metrics:
 
     Above each text line the view reserves ``under`` pixels for the lane bars
     of the line before (three lanes of ``bar_step``), one row of
-    ``tag_height`` per stacked tag row, and ``arc_step`` per arc level.
+    ``tag_height`` per stacked tag row, and ``arc_step`` per arc level; at
+    least ``reserved`` for tags and arcs together.
     """
 
     MAX_TAG_ROWS = 3
@@ -121,6 +124,10 @@ class Metrics:
         self.bar_width = 2.0
         self.arc_step = round(self.arc_metrics.height() + 2)
         self.arc_pad = 3.0
+        # Room every line of text keeps above it whether or not it has
+        # annotations: a row of tags and an arc level, so the first spans and
+        # arcs on a line fit without moving any text.
+        self.reserved = self.tag_height + self.tag_spacing + self.arc_pad + self.arc_step + 1
         self._widths: dict[str, float] = {}
         self._arc_widths: dict[str, float] = {}
 

@@ -42,20 +42,21 @@ class EditCommand(QUndoCommand):
             return
         action = "do" if self._first else "redo"
         self._first = False
-        self._run(lambda: self.session.apply(self.edit, action=action), replace_edit=True)
+        self._run(lambda: self.session.apply(self.edit, action=action), action)
 
     def undo(self) -> None:
         if self.session.rebuilding:
             return
-        self._run(lambda: self.session.apply(self.edit.inverse(), action="undo"), replace_edit=False)
+        self._run(lambda: self.session.apply(self.edit.inverse(), action="undo"), "undo")
 
-    def _run(self, call, *, replace_edit: bool) -> None:
+    def _run(self, call, action: str) -> None:
         try:
             applied = call()
         except AnnotatorError as exc:
             self.setObsolete(True)
             self.session.edit_failed(exc)
             return
-        if replace_edit:
+        if action != "undo":
             self.edit = applied
             self.session.last_applied = applied
+        self.session.edited.emit(action, self.edit)

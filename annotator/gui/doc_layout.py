@@ -52,9 +52,9 @@ class ArcPlan:
     The arc rises from ``(ax, ay)``, runs at height ``y`` and descends to
     ``(bx, by)``; a ``None`` ``ay``/``by`` means that end runs off the line's
     edge at ``ax``/``bx``. ``arrow_at`` names the end that is the relation's
-    child ("a", "b" or "" when the child is on another line). Coordinates
-    are relative to the line's top left; ``label_rect`` is null when the
-    label is left to the other half of a split arc.
+    child ("a", "b", or "" when the child is on another line or the relation
+    is symmetric). Coordinates are relative to the line's top left; both
+    halves of a split arc have a label.
     """
 
     relation_id: int
@@ -89,6 +89,9 @@ class BlockPlan:
 Planner = Callable[[QTextBlock], "tuple[list[float], BlockPlan]"]
 
 
+_BASE_RECT = QPlainTextDocumentLayout.blockBoundingRect
+
+
 class AnnotatedLayout(QPlainTextDocumentLayout):
     """A plain-text layout that opens a gap above each line, as its planner says.
 
@@ -101,14 +104,26 @@ class AnnotatedLayout(QPlainTextDocumentLayout):
         super().__init__(document)
         self.planner: Planner | None = None
         self.plans: dict[int, BlockPlan] = {}
+        self.planned: set[int] = set()  # every block planned since the text was set
+        # The largest gap each line has had: a gap never shrinks while the
+        # text and width stay, so deleting or undoing does not move text.
+        self.gaps: dict[tuple[int, int], float] = {}
 
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt name)
-        rect = super().blockBoundingRect(block)
+        # Qt asks this hundreds of times per paint: the fast path is one
+        # call into Qt and two look-ups on the block's layout.
+        rect = _BASE_RECT(self, block)
         layout = block.layout()
         if self.planner is None or layout.lineCount() == 0 or layout.lineAt(0).y() > 0:
             return rect
         self._apply_plan(block)
-        return super().blockBoundingRect(block)
+        return _BASE_RECT(self, block)
+
+    def forget(self) -> None:
+        """Drop every plan and kept gap (new text, or a new width)."""
+        self.plans.clear()
+        self.planned.clear()
+        self.gaps.clear()
 
     def plan(self, block: QTextBlock) -> BlockPlan | None:
         """The plan of a block, laying it out and planning it first if needed."""
@@ -122,14 +137,19 @@ class AnnotatedLayout(QPlainTextDocumentLayout):
         assert self.planner is not None
         layout = block.layout()
         gaps, plan = self.planner(block)
+        number = block.blockNumber()
+        kept = self.gaps
         y = 0.0
         for i, line_plan in enumerate(plan.lines):
             line = layout.lineAt(i)
-            y += max(1.0, gaps[i])
+            gap = max(1.0, gaps[i], kept.get((number, i), 0.0))
+            kept[number, i] = gap
+            y += gap
             line.setPosition(QPointF(line.x(), y))
             line_plan.y = y
             y += line.height()
-        self.plans[block.blockNumber()] = plan
+        self.plans[number] = plan
+        self.planned.add(number)
         return plan
 
 
@@ -152,8 +172,9 @@ class BlockPlanner:
         )
         index = self.state.index
         m = self.metrics
+        reserved = m.reserved if block.length() > 1 else 0.0  # not over empty paragraphs
         if index is None or not lines:
-            return [m.under] * len(lines), plan
+            return [m.under + reserved] * len(lines), plan
         number = block.blockNumber()
         self._runs_and_tags(block, lines, plan)
         rows = [self._place_tags(lp) for lp in plan.lines]
@@ -164,7 +185,7 @@ class BlockPlanner:
             room = row_count * (m.tag_height + m.tag_spacing)
             if lp.arcs:
                 room = max(room, 1 - min(a.y - m.arc_step / 2 for a in lp.arcs))
-            gaps.append(m.under + room)
+            gaps.append(m.under + max(room, reserved))
         return gaps, plan
 
     # -- spans and tags -----------------------------------------------------
@@ -178,6 +199,17 @@ class BlockPlanner:
         bpos = block.position()
         blen = block.length() - 1
         starts = [ln.textStart() for ln in lines]
+        ends = [start + ln.textLength() for start, ln in zip(starts, lines)]
+        line_plans = plan.lines
+        xs: dict[tuple[int, int], float] = {}  # x of (line, position), computed once
+
+        def x_at(li: int, pos: int) -> float:
+            x = xs.get((li, pos))
+            if x is None:
+                x = xs[li, pos] = lines[li].cursorToX(pos)[0]
+            return x
+
+        single = len(lines) == 1
         for span in index.spans_in(number):
             lane = index.lane(span.id)
             stacked = index.is_stacked(span.id)
@@ -186,24 +218,24 @@ class BlockPlanner:
                 qe = min(to_display(pe) - bpos, blen)
                 if qe <= qs:
                     continue
-                first = bisect_right(starts, qs) - 1
-                last = bisect_right(starts, qe - 1) - 1
+                if single:
+                    first = last = 0
+                else:
+                    first = bisect_right(starts, qs) - 1
+                    last = bisect_right(starts, qe - 1) - 1
                 for li in range(first, last + 1):
-                    line = lines[li]
-                    s = max(qs, starts[li])
-                    e = min(qe, starts[li] + line.textLength())
-                    x1 = line.cursorToX(s)[0]
-                    x2 = line.cursorToX(e)[0]
+                    s = qs if qs > starts[li] else starts[li]
+                    e = qe if qe < ends[li] else ends[li]
+                    x1, x2 = x_at(li, s), x_at(li, e)
                     if x2 < x1:
                         x1, x2 = x2, x1
-                    plan.lines[li].runs.append(RunPlan(span.id, x1, x2, lane, stacked))
+                    line_plans[li].runs.append(RunPlan(span.id, x1, x2, lane, stacked))
             if index.paragraph_of(span.start) == number:
                 qs = min(max(to_display(span.start) - bpos, 0), blen)
-                li = max(bisect_right(starts, qs) - 1, 0)
-                x = lines[li].cursorToX(qs)[0]
+                li = 0 if single else max(bisect_right(starts, qs) - 1, 0)
                 text = self.span_text(span) if self.span_text is not None else span.label
                 width = self.metrics.tag_width(text)
-                plan.lines[li].tags.append(TagPlan(span.id, text, QRectF(x, 0, width, 0), lane))
+                line_plans[li].tags.append(TagPlan(span.id, text, QRectF(x_at(li, qs), 0, width, 0), lane))
 
     def _place_tags(self, lp: LinePlan) -> int:
         """Give each tag of a line its final rect; return the number of tag rows.
@@ -257,11 +289,13 @@ class BlockPlanner:
             if head is None or child is None:
                 continue
             h, c = anchors.get(head.id), anchors.get(child.id)
+            symmetric = rel.label in self.state.symmetric
             if h is not None and c is not None and h[0] == c[0]:
                 hx, cx = h[1].center().x(), c[1].center().x()
                 if head.id == child.id:
                     cx += 14
-                pending[h[0]].append(_Arc(rel, head.id, hx, h[1].top(), child.id, cx, c[1].top(), "b"))
+                arrow = "" if symmetric else "b"
+                pending[h[0]].append(_Arc(rel, head.id, hx, h[1].top(), child.id, cx, c[1].top(), arrow))
                 continue
             for end, other, anchor, is_child in ((head, child, h, False), (child, head, c, True)):
                 if anchor is None:
@@ -270,7 +304,8 @@ class BlockPlanner:
                 earlier = (end.start, end.id) < (other.start, other.id)
                 edge = lp.right if earlier else lp.left
                 x, top = anchor[1].center().x(), anchor[1].top()
-                pending[anchor[0]].append(_Arc(rel, end.id, x, top, None, edge, None, "a" if is_child else ""))
+                arrow = "a" if is_child and not symmetric else ""
+                pending[anchor[0]].append(_Arc(rel, end.id, x, top, None, edge, None, arrow))
         for li, items in enumerate(pending):
             if not items:
                 continue
@@ -284,11 +319,7 @@ class BlockPlanner:
                 rel = a.rel
                 text = self.relation_text(rel) if self.relation_text is not None else rel.label
                 width = m.arc_label_width(text)
-                if a.by is None and abs(a.bx - a.ax) < width + 12:
-                    # Half of a split arc too short for its label: the other
-                    # half carries it.
-                    lp.arcs.append(ArcPlan(rel.id, "", a.ax, a.ay, a.bx, a.by, y, a.arrow, QRectF()))
-                    continue
+                # Both halves of an arc split over two lines carry the label.
                 mid = (a.ax + a.bx) / 2
                 mid = max(lp.left + width / 2, min(mid, lp.right - width / 2))
                 label = QRectF(round(mid - width / 2), round(y - m.arc_step / 2 + 1), width, m.arc_step - 2)

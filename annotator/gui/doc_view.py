@@ -11,14 +11,18 @@ Signals
     held. ``spanClicked(span_id)``: a click on a span's text or tag.
     ``relationClicked(relation_id)``: a click on an arc or its label.
     ``backgroundClicked()``: a click on nothing in particular.
+    ``spanMenuRequested(span_id, global_pos)`` and
+    ``relationMenuRequested(relation_id, global_pos)``: a right click (or the
+    menu key) on a span or an arc.
 """
 from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Iterator
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QFont,
     QMouseEvent,
     QPainter,
@@ -26,19 +30,20 @@ from PySide6.QtGui import (
     QPalette,
     QResizeEvent,
     QTextBlock,
+    QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextOption,
 )
-from PySide6.QtWidgets import QApplication, QFrame, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from ..core.layout import TokenIndex
 from ..core.model import AnnotationSet, Document, Relation, Span
 from ..core.scheme import Scheme
 from .annotation_painter import AnnotationPainter, Hit
-from .annotation_style import BASE, SELECTION, TEXT, Metrics
-from .doc_layout import AnnotatedLayout, BlockPlanner
-from .span_highlighter import SpanHighlighter
+from . import text_search
+from .annotation_style import BASE, CURRENT_MATCH, MATCH, SELECTION, TEXT, Metrics
+from .doc_layout import AnnotatedLayout, ArcPlan, BlockPlanner
 from .view_state import ViewState
 
 _CLICKABLE = ("tag", "arc")
@@ -51,6 +56,8 @@ class DocView(QPlainTextEdit):
     spanClicked = Signal(int)
     relationClicked = Signal(int)
     backgroundClicked = Signal()
+    spanMenuRequested = Signal(int, QPoint)
+    relationMenuRequested = Signal(int, QPoint)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +75,9 @@ class DocView(QPlainTextEdit):
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # A scroll bar that came and went with the length of the text would
+        # change the width, so every line would break anew and move.
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         palette = self.palette()
         palette.setColor(QPalette.ColorRole.Base, BASE)
         palette.setColor(QPalette.ColorRole.Text, TEXT)
@@ -81,31 +91,37 @@ class DocView(QPlainTextEdit):
         self._planner = BlockPlanner(self._state, self._metrics)
         self._painter = AnnotationPainter(self._state, self._metrics)
         self._layout.planner = self._planner
-        self._highlighter = SpanHighlighter(document, self._state)
         self._press: tuple[QPointF, Hit | None, bool] | None = None
+        self._link_source: int | None = None  # head of a relation being drawn
+        self._pointer: QPointF | None = None  # the mouse over the viewport
+        self._matches: list[tuple[int, int]] = []
+        self._match: int | None = None
+        self._match_formats = {False: QTextCharFormat(), True: QTextCharFormat()}
+        self._match_formats[False].setBackground(MATCH)
+        self._match_formats[True].setBackground(CURRENT_MATCH)
+        self._match_formats[True].setFontUnderline(True)
         self.viewport().setMouseTracking(True)
-        self.verticalScrollBar().valueChanged.connect(self._highlight_visible)
 
     # -- content ------------------------------------------------------------
     def set_document(self, document: Document, aset: AnnotationSet, scheme: Scheme) -> None:
         """Show a document with one annotation set; clears the selection.
 
-        The text is set as plain text (markup in it shows literally).
-        Raises ``ValueError`` if the document's tokens are unsorted or overlap.
+        The text is set as plain text (markup in it shows literally). Tokens
+        that are unsorted or overlap raise ``ValueError`` when first used.
         """
         state = ViewState.build(document, aset, scheme)
         self._state = state
-        self._planner.state = self._painter.state = self._highlighter.state = state
+        self._planner.state = self._painter.state = state
         self._painter.hover_relation = None
-        self._highlighter.reset()
-        self._layout.plans.clear()
+        self._layout.forget()
+        self._matches, self._match = [], None
+        self.setExtraSelections([])
         self.setPlainText(document.text)
-        self._highlight_visible()
 
     def update_annotations(self, aset: AnnotationSet) -> None:
         """Show a new state of the annotation set of the current document.
 
-        Only paragraphs whose spans or relations changed are re-highlighted
+        Only paragraphs whose spans or relations changed are repainted
         and re-planned; the text is never laid out again as a whole. A
         selected span or relation that no longer exists is deselected
         (without a signal). Does nothing when no document is shown.
@@ -239,26 +255,101 @@ class DocView(QPlainTextEdit):
     def relation_label_rect(self, relation_id: int) -> QRectF | None:
         """Viewport rectangle of a relation's label (the first, for an arc
         split over two lines), if it is on screen."""
+        rects = self.relation_label_rects(relation_id)
+        return rects[0] if rects else None
+
+    def relation_label_rects(self, relation_id: int) -> list[QRectF]:
+        """Viewport rectangles of a relation's labels on screen: one per arc
+        half, so two for an arc split over two lines."""
+        return [rect for rect, _arc in self._arcs_on_screen(relation_id)]
+
+    def arrowheads(self, relation_id: int) -> int:
+        """How many arrowheads the relation's arc has on screen (0 for a symmetric type)."""
+        return sum(1 for _rect, arc in self._arcs_on_screen(relation_id) if arc.arrow_at)
+
+    def _arcs_on_screen(self, relation_id: int) -> Iterator[tuple[QRectF, ArcPlan]]:
         for block, geometry in self._visible_blocks():
             plan = self._layout.plan(block)
             for lp in plan.lines if plan else ():
                 for arc in lp.arcs:
-                    if arc.relation_id == relation_id and not arc.label_rect.isNull():
-                        return arc.label_rect.translated(geometry.left(), geometry.top() + lp.y)
-        return None
+                    if arc.relation_id == relation_id:
+                        yield arc.label_rect.translated(geometry.left(), geometry.top() + lp.y), arc
+
+    # -- search matches --------------------------------------------------------
+    def set_matches(self, matches: list[tuple[int, int]]) -> None:
+        """Highlight these ``(start, end)`` stretches of text (a search's
+        matches, in reading order); none is current until ``step_match``."""
+        self._matches = list(matches)
+        self._match = None
+        self._show_matches()
+
+    def matches(self) -> list[tuple[int, int]]:
+        return list(self._matches)
+
+    def current_match(self) -> int | None:
+        """Number of the current match (0-based), or None."""
+        return self._match
+
+    def step_match(self, direction: int) -> int | None:
+        """Make the next (1) or previous (-1) match current, wrapping around,
+        and scroll to it; returns its number, None when there is none."""
+        self._match = text_search.step(len(self._matches), self._match, direction)
+        self._show_matches()
+        if self._match is not None:
+            self.scroll_to_text(*self._matches[self._match])
+        return self._match
+
+    def _show_matches(self) -> None:
+        to_display = self._state.offsets.to_display
+        document = self.document()
+        selections = []
+        for i, (start, end) in enumerate(self._matches):
+            selection = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(document)
+            cursor.setPosition(to_display(start))
+            cursor.setPosition(to_display(end), QTextCursor.MoveMode.KeepAnchor)
+            selection.cursor = cursor
+            selection.format = self._match_formats[i == self._match]
+            selections.append(selection)
+        self.setExtraSelections(selections)
+
+    # -- drawing a relation --------------------------------------------------
+    def set_link_source(self, span_id: int | None) -> None:
+        """While a relation is being drawn from ``span_id``, a line follows
+        the mouse from that span's tag; None ends it."""
+        if span_id != self._link_source:
+            self._link_source = span_id
+            self.viewport().update()
+
+    def link_line(self) -> QLineF | None:
+        """The line drawn from the pending relation's head to the mouse, if any."""
+        if self._link_source is None or self._pointer is None:
+            return None
+        rect = self.tag_rect(self._link_source)
+        if rect is None:
+            index = self._state.index
+            span = index.span(self._link_source) if index is not None else None
+            if span is None:
+                return None
+            rect = self.offset_rect(span.start)
+        return QLineF(QPointF(rect.center().x(), rect.top()), self._pointer)
 
     def scroll_to_span(self, span_id: int) -> None:
         """Scroll so the span is in view (a few lines below the top); no-op
         when it is already fully visible or unknown. The selection is kept."""
         index = self._state.index
         span = index.span(span_id) if index is not None else None
-        if span is None:
-            return
-        top, bottom = self.offset_rect(span.start), self.offset_rect(span.end)
+        if span is not None:
+            self.scroll_to_text(span.start, span.end)
+
+    def scroll_to_text(self, start: int, end: int) -> None:
+        """Scroll so ``[start, end)`` is in view (a few lines below the top);
+        no-op when it is already fully visible."""
+        top, bottom = self.offset_rect(start), self.offset_rect(end)
         room = self._metrics.tag_height * 2
         if top.top() - room >= 0 and bottom.bottom() <= self.viewport().height():
             return
-        position = self._state.offsets.to_display(span.start)
+        position = self._state.offsets.to_display(start)
         block = self.document().findBlock(position)
         self._layout.blockBoundingRect(block)
         line = block.layout().lineForTextPosition(position - block.position())
@@ -278,31 +369,50 @@ class DocView(QPlainTextEdit):
                 yield block, geometry
             block = block.next()
 
-    def _highlight_visible(self) -> None:
-        if self._state.index is None:
-            return
-        for block, _geometry in list(self._visible_blocks()):
-            self._highlighter.ensure(block)
-
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt name)
-        self._highlight_visible()
-        super().paintEvent(event)
         if self._state.index is None:
+            super().paintEvent(event)
             return
         clip = QRectF(event.rect())
+        visible = []
+        plans = self._layout.plans
+        for block, geometry in self._visible_blocks():
+            if geometry.bottom() + 16 < clip.top():
+                continue
+            # _visible_blocks measured the block, which planned it if it had to be
+            plan = plans.get(block.blockNumber()) or self._layout.plan(block)
+            if plan is not None:
+                visible.append((plan, geometry.topLeft()))
+        # Span fills go under the text, which Qt draws next; tags and arcs over it.
         painter = QPainter(self.viewport())
         try:
-            for block, geometry in self._visible_blocks():
-                if geometry.bottom() + 16 < clip.top():
-                    continue
-                plan = self._layout.plan(block)
-                if plan is not None:
-                    self._painter.paint_block(painter, plan, geometry.topLeft(), clip)
+            for plan, origin in visible:
+                self._painter.paint_fills(painter, plan, origin, clip)
+        finally:
+            painter.end()
+        super().paintEvent(event)
+        painter = QPainter(self.viewport())
+        try:
+            for plan, origin in visible:
+                self._painter.paint_block(painter, plan, origin, clip)
+            line = self.link_line()
+            if line is not None:
+                self._painter.paint_link(painter, line)
         finally:
             painter.end()
 
+    def span_fills(self, block_number: int) -> list[tuple[int, int, str, bool]]:
+        """What the spans of a paragraph are painted with, as ``(start, length,
+        colour name, dotted underline)`` in display positions within the
+        paragraph, in painting order; empty for a paragraph never laid out
+        (it has never been on screen)."""
+        block = self.document().findBlockByNumber(block_number)
+        if not block.isValid() or block_number not in self._layout.planned:
+            return []
+        return self._painter.fills(block)
+
     def _refresh(self, paragraphs: set[int], *, relayout: bool) -> None:
-        """Re-highlight (and with ``relayout`` re-plan) paragraphs, and repaint
+        """Repaint (and with ``relayout`` lay out and plan again) paragraphs: repaint
         the part of the viewport they cover."""
         document = self.document()
         offset = self.contentOffset()
@@ -312,7 +422,6 @@ class DocView(QPlainTextEdit):
             block = document.findBlockByNumber(number)
             if not block.isValid():
                 continue
-            self._highlighter.refresh(block)
             if relayout:
                 self._layout.plans.pop(number, None)
                 document.markContentsDirty(block.position(), block.length())
@@ -321,14 +430,15 @@ class DocView(QPlainTextEdit):
                 viewport.update(rect.adjusted(0, 0, 0, bottom_slop).toAlignedRect())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        if event.size().width() != event.oldSize().width():
+            self._layout.gaps.clear()  # lines break anew
         super().resizeEvent(event)
-        self._highlight_visible()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt name)
         if event.type() == QEvent.Type.FontChange and hasattr(self, "_planner"):
             self._metrics = Metrics(self.font())
             self._planner.metrics = self._painter.metrics = self._metrics
-            self._layout.plans.clear()
+            self._layout.forget()
         super().changeEvent(event)
 
     # -- mouse --------------------------------------------------------------
@@ -362,6 +472,9 @@ class DocView(QPlainTextEdit):
         super().mouseDoubleClickEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt name)
+        self._pointer = event.position()
+        if self._link_source is not None:
+            self.viewport().update()
         if event.buttons() == Qt.MouseButton.NoButton:
             hit = self._hit(event.position())
             clickable = hit is not None and hit.kind in _CLICKABLE
@@ -402,6 +515,15 @@ class DocView(QPlainTextEdit):
                 self.spanClicked.emit(hit.id)
             else:
                 self.backgroundClicked.emit()
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt name)
+        hit = self._hit(QPointF(event.pos()))  # viewport coordinates, as for the mouse
+        if hit is None:
+            event.ignore()  # no menu over plain text
+        elif hit.kind == "arc":
+            self.relationMenuRequested.emit(hit.id, event.globalPos())
+        else:
+            self.spanMenuRequested.emit(hit.id, event.globalPos())
 
     def _finish_selection(self, cursor: QTextCursor, *, precise: bool) -> None:
         offsets = self._state.offsets

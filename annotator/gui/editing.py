@@ -42,7 +42,7 @@ class EditController(QObject):
         self.span_id: int | None = None
         self.relation_id: int | None = None
         self.pending: tuple[int, int] | None = None
-        self.relation_head: int | None = None
+        self._relation_head: int | None = None
         self.relation_target: int | None = None
         self.relation_menu: QMenu | None = None
         view.selectionMade.connect(self.on_text_selected)
@@ -53,6 +53,17 @@ class EditController(QObject):
         session.changed.connect(self._on_changed)
 
     # -- state ---------------------------------------------------------------
+    @property
+    def relation_head(self) -> int | None:
+        """The head span of the relation being drawn (the view draws a line
+        from it to the mouse), or None."""
+        return self._relation_head
+
+    @relation_head.setter
+    def relation_head(self, span_id: int | None) -> None:
+        self._relation_head = span_id
+        self.view.set_link_source(span_id)
+
     @property
     def scheme(self) -> Scheme:
         return self.session.project.scheme
@@ -81,12 +92,14 @@ class EditController(QObject):
         self.selectionChanged.emit()
 
     def select_relation(self, relation_id: int | None) -> None:
-        """Select a relation (None: nothing); drops a span selection."""
+        """Select a relation (None: nothing); drops a span selection and the
+        text selection, so the most recent selection is the only one shown."""
         self.relation_id = relation_id
         self.span_id = None
         self.pending = None
         self.view.select_span(None)
         self.view.select_relation(relation_id)
+        self.view.clear_text_selection()
         self.selectionChanged.emit()
 
     def clear_selection(self) -> None:
@@ -210,7 +223,7 @@ class EditController(QObject):
             self.relation_id = None
             self.selectionChanged.emit()
         elif self.span is not None:
-            following = span_ops.cycle_span(aset, self.span.id, 1, skip=self.span.id)
+            following = span_ops.after_delete(aset, self.span.id)
             if self.session.push(edits.delete_span(aset, self.span.id)) is not None:
                 self.select_span(following, scroll=False)
         else:
@@ -359,7 +372,6 @@ class EditController(QObject):
         applied = self.session.push(edits.AddRelation(Relation(0, head, child, label, "human")))
         if isinstance(applied, edits.AddRelation):
             self.select_relation(applied.relation.id)
-            self.message.emit(f"added {label}")
         else:
             self.select_span(head, scroll=False)
 
@@ -402,7 +414,10 @@ class EditController(QObject):
 
     def _retype(self, label: str) -> None:
         rel = self.relation
-        if rel is None or rel.label == label:
+        if rel is None:
+            return
+        if rel.label == label:
+            self.message.emit(f"the selected relation is already {label}")
             return
         if span_ops.duplicate_relation(self.session.aset, rel.head, rel.child, label) is not None:
             self.message.emit(f"that {label} relation is already there")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..formats import registry
+from ..ops.exporting import DEFAULT_FORMAT
 
 PREANNOTATORS = (("Rules (offline)", "rules"), ("None", "none"))
 
@@ -43,6 +44,7 @@ class ExportDialog(QDialog):
         for spec in registry.formats().values():
             if spec.writer is not None:
                 self.format.addItem(f"{spec.name} — {spec.description}", spec.name)
+        self.format.setCurrentIndex(self.format.findData(DEFAULT_FORMAT))
         self.owner = QComboBox()
         self.owner.addItem(f"My annotations ({annotator})", annotator)
         if "gold" in owners:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QFileDialog
 
-from ..core.errors import AnnotatorError
+from ..core.errors import AnnotatorError, CancelledError
 from ..ops.exporting import export
 from ..ops.importing import import_files
 from ..store.project import Project
@@ -95,7 +95,8 @@ class FileOps(QObject):
         if not self.idle():
             self.window.reporter.info("an import or export is already running")
             return
-        operation = Operation(title, self.window.project.path, job, self.window, blocks_edits=kind == "import")
+        importing = kind == "import"
+        operation = Operation(title, self.window.project.path, job, self.window, blocks_edits=importing, cancellable=importing)
         operation.finished.connect(lambda result, error: self._done(kind, result, error))
         self.running = operation
         self.window.reporter.info(f"{title.lower()}…")
@@ -103,17 +104,22 @@ class FileOps(QObject):
 
     def _done(self, kind: str, result: Any, error: BaseException | None) -> None:
         self.running = None
-        if error is not None:
+        if isinstance(error, CancelledError):
+            self.window.reporter.info(f"{kind} {error.message}")
+        elif error is not None:
             self.window.reporter.error(error, context=f"{kind} failed")
         elif kind == "import":
             self.window.queue.model.reload()
             self.window.status.set_progress(*self.window.progress.recount())
             self.window.reporter.info(f"imported: {result.summary()}")
+            if result.warnings():
+                self.window.reporter.dialog("\n".join(result.warnings()), "Import: warnings")
             if self.window.session.document is None:
                 self.window.start()
             else:
                 self.window.queue.show_document(self.window.session.document.id)
         else:
-            written = sum(r.documents for r in result.values())
-            self.window.reporter.info(f"exported {written} document{'' if written == 1 else 's'}")
+            self.window.reporter.info(f"exported {result.summary()}")
+            if result.warnings():
+                self.window.reporter.dialog("\n".join(["The format could not hold everything:"] + result.warnings()), "Export: what was lost")
         self.finished.emit(kind, result, error)

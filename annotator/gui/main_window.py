@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStackedWidget, QVBoxLayout, QWidget
 
 from ..core.edits import SetStatus
 from ..core.errors import AnnotatorError
 from ..store.project import Project
-from . import navigation
-from .actions import SPEC_BY_NAME, SPECS, build_actions, build_toolbar, configure, key_spec, make_action
+from . import navigation, span_ops, text_search
+from .actions import (
+    SPEC_BY_NAME, SPECS, build_actions, build_toolbar, configure, context_menu, key_spec, make_action,
+)
 from .cheatsheet import CheatSheet
 from .doc_view import DocView
 from .docks.details_dock import DetailsDock
@@ -27,10 +29,11 @@ from .docks.queue_dock import QueueDock
 from .docks.relations_dock import RelationsDock
 from .editing import EditController
 from .file_ops import FileOps
+from .find_bar import FindBar
 from .header import DocumentHeader
 from .session import DocumentSession
 from .settings import user_settings
-from .status import Reporter, StatusBar
+from .status import Reporter, StatusBar, edit_message
 
 EMPTY_TEXT = "No documents yet.\n\nFile ▸ Import… adds news articles (text, JSONL, CSV, brat, …)."
 
@@ -53,14 +56,17 @@ class MainWindow(QMainWindow):
         self.status = StatusBar(self)
         self.setStatusBar(self.status)
         self.status.set_annotator(annotator)
+        self.status.set_saved(True)
         self.reporter = Reporter(self.status, self)
         self.session = DocumentSession(project, annotator, self)
         self.doc_view = DocView()
         self.doc_view.setObjectName("doc_view")
         self.header = DocumentHeader()
+        self.find_bar = FindBar()
         self.editor = EditController(self.session, self.doc_view, self)
         self.file_ops = FileOps(self)
         self.cheatsheet: CheatSheet | None = None
+        self.context_menu: QMenu | None = None
         self._build_center()
         self._build_docks()
         self.actions_by_name: dict[str, QAction] = {}
@@ -71,6 +77,10 @@ class MainWindow(QMainWindow):
         self.progress = navigation.Progress(project, annotator)
         self._shown: tuple[int, str] | None = None  # (document id, status) the progress counted
         self._load_scheme()
+        self.clock = QTimer(self)
+        self.clock.setInterval(1000)
+        self.clock.timeout.connect(self._show_time)
+        self.clock.start()
         self.resize(1280, 800)
 
     # -- construction ----------------------------------------------------------
@@ -81,6 +91,7 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.doc_view, 1)
         empty = QLabel(EMPTY_TEXT)
         empty.setObjectName("empty_page")
@@ -119,6 +130,9 @@ class MainWindow(QMainWindow):
             "next_doc": lambda: self.step_document(1),
             "prev_doc": lambda: self.step_document(-1),
             "find": self._focus_search,
+            "find_in_doc": self.find_bar.open_bar,
+            "find_next": lambda: self.step_match(1),
+            "find_prev": lambda: self.step_match(-1),
             "open_project": f.ask_open_project,
             "import": f.ask_import,
             "export": f.ask_export,
@@ -155,7 +169,8 @@ class MainWindow(QMainWindow):
             ("&Edit", ("undo", "redo", None, "delete", "start_left", "start_right", "end_left", "end_right",
                        None, "relation", "reverse", "relation_type")),
             ("&Suggestions", ("accept", "reject", None, "accept_all", "reject_all")),
-            ("&Document", ("done", "skip", None, "next_doc", "prev_doc", "next_span", "prev_span", None, "find")),
+            ("&Document", ("done", "skip", None, "next_doc", "prev_doc", "next_span", "prev_span", None, "find",
+                           "find_in_doc", "find_next", "find_prev")),
         )
         for title, names in menus:
             menu = self.menuBar().addMenu(title)
@@ -169,13 +184,22 @@ class MainWindow(QMainWindow):
                       ("skip", "done"))
 
     def _connect(self) -> None:
-        self.session.failed.connect(lambda exc: self.reporter.error(exc))
+        self.session.failed.connect(self._on_failed)
+        self.session.edited.connect(self._on_edited)
         self.session.changed.connect(self._on_changed)
         self.editor.message.connect(self.reporter.info)
         self.editor.selectionChanged.connect(self._show_selection)
         self.queue.documentChosen.connect(self.open_document)
         self.palette.labelChosen.connect(self.editor.apply_label)
         self.relations.relationChosen.connect(self.editor.select_relation)
+        self.queue.searchSubmitted.connect(self.open_first_hit)
+        self.queue.searchLeft.connect(self.doc_view.setFocus)
+        self.queue.search.textChanged.connect(lambda _text: self.show_matches())
+        self.find_bar.changed.connect(lambda _text: self.show_matches(step=True))
+        self.find_bar.stepped.connect(self.step_match)
+        self.find_bar.closed.connect(self._find_bar_closed)
+        self.doc_view.spanMenuRequested.connect(self._span_menu)
+        self.doc_view.relationMenuRequested.connect(self._relation_menu)
 
     def _load_scheme(self) -> None:
         """(Re)build what depends on the scheme: label keys, palette, guidelines."""
@@ -221,6 +245,7 @@ class MainWindow(QMainWindow):
             return
         self.pages.setCurrentIndex(1)
         self.queue.show_document(document_id)
+        self.show_matches()
         self.doc_view.setFocus()
 
     def step_document(self, step: int) -> None:
@@ -248,6 +273,20 @@ class MainWindow(QMainWindow):
         self.reporter.info(f"marked “{self.project.document(current).title[:40]}” {status}")
 
     # -- refreshing ------------------------------------------------------------
+    def _on_edited(self, action: str, edit) -> None:
+        """Say what an edit, undo or redo did; it is in the file now."""
+        doc = self.session.document
+        self.reporter.info(edit_message(action, edit, doc.text if doc else "", self.session.aset))
+        self.status.set_saved(True)
+
+    def _on_failed(self, exc) -> None:
+        self.status.set_saved(False)
+        self.reporter.error(exc)
+
+    def _show_time(self) -> None:
+        aset = self.session.aset
+        self.status.set_time(aset.seconds + self.session.elapsed() if aset is not None else None)
+
     def _on_changed(self) -> None:
         doc, aset = self.session.document, self.session.aset
         if doc is None or aset is None:
@@ -261,6 +300,7 @@ class MainWindow(QMainWindow):
         if self._shown is not None and self._shown[0] == doc.id and self._shown[1] != aset.status:
             self.status.set_progress(*self.progress.status_changed(self._shown[1], aset.status))
         self._shown = (doc.id, aset.status)
+        self._show_time()
         self._show_selection()
 
     def _show_selection(self) -> None:
@@ -275,6 +315,86 @@ class MainWindow(QMainWindow):
         else:
             self.details.show_nothing(e.pending, doc)
         self.relations.mark_selected(e.relation_id)
+
+    # -- right-click menus -----------------------------------------------------
+    def _span_menu(self, span_id: int, where: QPoint) -> None:
+        """Select the span and offer what the keys do to it."""
+        if self.editor.relation_head is not None:
+            self.editor.cancel()
+        self.editor.select_span(span_id, scroll=False)
+        span, doc = self.editor.span, self.session.document
+        if span is None or doc is None:
+            return
+        a = self.actions_by_name
+        relabel = QMenu("Label as", self)
+        relabel.setObjectName("label_menu")
+        keys = {label.key for label in self.project.scheme.labels if label.key}
+        for action in self.key_actions:
+            if action.objectName().removeprefix("key_") in keys:
+                relabel.addAction(action)
+        suggestion = [a["accept"], a["reject"], None] if span.is_suggestion else []
+        items = [*suggestion, relabel, a["relation"], None, a["start_left"], a["start_right"], a["end_left"],
+                 a["end_right"], None, a["delete"]]
+        self._popup(context_menu(self, f"{span.label} “{span_ops.quote(doc.text, span, 30)}”", items), where)
+
+    def _relation_menu(self, relation_id: int, where: QPoint) -> None:
+        """Select the relation and offer what the keys do to it."""
+        self.editor.on_relation_clicked(relation_id)
+        rel = self.editor.relation
+        if rel is None:
+            return
+        a = self.actions_by_name
+        self._popup(context_menu(self, f"{rel.label} relation", [a["relation_type"], a["reverse"], None, a["delete"]]), where)
+
+    def _popup(self, menu: QMenu, where: QPoint) -> None:
+        if self.context_menu is not None:
+            self.context_menu.deleteLater()
+        self.context_menu = menu
+        menu.popup(where)
+
+    # -- search ----------------------------------------------------------------
+    def show_matches(self, *, step: bool = False) -> None:
+        """Highlight in the text what is searched: the find bar's phrase while
+        it is open, else the words of the document list's search."""
+        doc = self.session.document
+        if doc is None:
+            return
+        phrase = self.find_bar.phrase()
+        if phrase:
+            matches = text_search.phrase_matches(doc.text, phrase)
+        else:
+            matches = text_search.query_matches(doc.text, self.queue.search.text())
+        self.doc_view.set_matches(matches)
+        if step and matches:
+            self.doc_view.step_match(1)
+        self.find_bar.show_count(self.doc_view.current_match(), len(matches))
+
+    def step_match(self, direction: int) -> None:
+        """F3 / Shift+F3: the next or previous match in the text."""
+        current = self.doc_view.step_match(direction)
+        total = len(self.doc_view.matches())
+        self.find_bar.show_count(current, total)
+        if current is None:
+            self.reporter.info("no match in this document (Ctrl+F searches the documents, Ctrl+Shift+F this one)")
+        else:
+            self.reporter.info(f"match {current + 1} of {total} · F3 next, Shift+F3 previous")
+
+    def open_first_hit(self) -> None:
+        """Enter in the document search: open the first document found, at its first match."""
+        query = self.queue.search.text().strip()
+        first = self.queue.model.document_id(0) if self.queue.model.total else None
+        if first is None:
+            self.reporter.info(f"no document contains “{query}”" if query else "no documents")
+            return
+        self.open_document(first)
+        self.queue.show_document(first)
+        self.doc_view.setFocus()
+        if query:
+            self.step_match(1)
+
+    def _find_bar_closed(self) -> None:
+        self.show_matches()
+        self.doc_view.setFocus()
 
     def _focus_search(self) -> None:
         self.queue.show()

@@ -38,11 +38,14 @@ class DocumentSession(QObject):
         changed(): the set was re-read after an edit, undo, redo or reload.
         failed(object): an ``AnnotatorError`` to show; the document has been
             (or is about to be) reloaded.
+        edited(str, object): an edit was written: the action (``do``,
+            ``undo`` or ``redo``) and the edit as it was done.
     """
 
     opened = Signal(int)
     changed = Signal()
     failed = Signal(object)
+    edited = Signal(str, object)
 
     def __init__(self, project: Project, owner: str, parent: QObject | None = None, *, who: str | None = None) -> None:
         super().__init__(parent)
@@ -69,7 +72,7 @@ class DocumentSession(QObject):
         if self.project.set_row(document_id, self.owner) is None:
             source = suggestion_owner(self.project, document_id)
         self.aset = self.project.start_set(document_id, self.owner, copy_from=source)
-        self._seen = self._stamp()
+        self._seen = self.aset.updated_at
         self._rebuild_stack()
         self._timer.start()
         self.opened.emit(document_id)
@@ -84,6 +87,10 @@ class DocumentSession(QObject):
         self.project.add_time(self.document.id, self.owner, seconds)
         return seconds
 
+    def elapsed(self) -> float:
+        """Seconds on the open document since it was opened (not yet in its set's time)."""
+        return self._timer.elapsed() / 1000.0 if self.document is not None and self._timer.isValid() else 0.0
+
     def close(self) -> None:
         """Leave the document and forget it (the window is closing)."""
         self.leave()
@@ -97,7 +104,7 @@ class DocumentSession(QObject):
             return
         doc_id = self.document.id
         self.aset = self.project.annotation_set(doc_id, self.owner) or self.project.start_set(doc_id, self.owner)
-        self._seen = self._stamp()
+        self._seen = self.aset.updated_at
         self._rebuild_stack()
         self.changed.emit()
 
@@ -119,7 +126,7 @@ class DocumentSession(QObject):
         window or process changed the set since this window read it.
         """
         assert self.document is not None
-        with self.project.transaction():
+        with self.project.transaction("saving the edit"):
             row = self.project.set_row(self.document.id, self.owner)
             stamp = row[2] if row else None
             if stamp != self._seen:
@@ -129,8 +136,12 @@ class DocumentSession(QObject):
                     "reloaded it from the file, your last edit was not saved"
                 )
             applied = self.project.apply(self.document.id, self.owner, edit, who=self.who, action=action)
-        self.aset = self.project.annotation_set(self.document.id, self.owner)
-        self._seen = self._stamp()
+            # read back before the commit: no other window can write in between,
+            # so the set and its stamp are one state of the file
+            aset = self.project.annotation_set(self.document.id, self.owner)
+        assert aset is not None
+        self.aset = aset
+        self._seen = aset.updated_at
         self.changed.emit()
         return applied
 
@@ -142,11 +153,6 @@ class DocumentSession(QObject):
         QTimer.singleShot(0, self.reload)
 
     # -- internals -----------------------------------------------------------
-    def _stamp(self) -> str | None:
-        assert self.document is not None
-        row = self.project.set_row(self.document.id, self.owner)
-        return row[2] if row else None
-
     def _rebuild_stack(self) -> None:
         assert self.document is not None
         done, undone = self.project.history(self.document.id, self.owner)

@@ -27,6 +27,16 @@ def cycle_span(aset: AnnotationSet, current: int | None, step: int, *, skip: int
     return order[(order.index(current) + step) % len(order)]
 
 
+def after_delete(aset: AnnotationSet, span_id: int) -> int | None:
+    """The span to select once ``span_id`` is deleted: the next one in reading
+    order, or the previous one when it was the last; None when it was alone."""
+    order = [s.id for s in aset.sorted_spans()]
+    if span_id not in order or len(order) < 2:
+        return None
+    i = order.index(span_id)
+    return order[i + 1] if i + 1 < len(order) else order[i - 1]
+
+
 def next_suggestion(aset: AnnotationSet, after: Span | None) -> int | None:
     """The first unconfirmed suggestion after ``after`` in reading order,
     wrapping to the first one; None when no suggestion is left."""

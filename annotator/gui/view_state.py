@@ -1,6 +1,6 @@
 """What the document view shows: one document, its annotations and the selection.
 
-The highlighter, the layout planner and the painter all read this one
+The layout planner and the painter both read this one
 object, so they never disagree about offsets or the selection.
 """
 from __future__ import annotations
@@ -21,23 +21,33 @@ class ViewState:
     document: Document | None = None
     index: AnnotationIndex | None = None
     offsets: DisplayOffsets = field(default_factory=lambda: DisplayOffsets(""))
-    tokens: TokenIndex = field(default_factory=lambda: TokenIndex(()))
     styles: StyleBook = field(default_factory=StyleBook)
     selected_span: int | None = None
     selected_relation: int | None = None
+    symmetric: frozenset[str] = frozenset()  # relation types drawn without an arrowhead
+    _tokens: TokenIndex | None = field(default=None, repr=False)
+
+    @property
+    def tokens(self) -> TokenIndex:
+        """Token look-ups, indexed on first use (snapping a selection), not
+        before the first paint. Raises ``ValueError`` for tokens that are
+        unsorted or overlap."""
+        if self._tokens is None:
+            self._tokens = TokenIndex(self.document.tokens if self.document is not None else ())
+        return self._tokens
 
     @classmethod
     def build(cls, document: Document, aset: AnnotationSet, scheme: Scheme) -> "ViewState":
-        """Index a document and its annotation set. Raises ``ValueError`` for
-        tokens that are unsorted or overlap."""
+        """Index a document and its annotation set (its tokens are indexed on
+        first use, see ``tokens``)."""
         index = AnnotationIndex(paragraph_starts(document.text))
         index.reset(aset.spans.values(), aset.relations.values())
         return cls(
             document=document,
             index=index,
             offsets=DisplayOffsets(document.text),
-            tokens=TokenIndex(document.tokens),
             styles=StyleBook(scheme),
+            symmetric=frozenset(rel.name for rel in scheme.relations if rel.symmetric),
         )
 
     def emphasised_spans(self) -> set[int]:

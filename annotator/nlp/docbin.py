@@ -16,7 +16,7 @@ from spacy.tokens import Doc, DocBin
 from spacy.util import filter_spans
 from spacy.vocab import Vocab
 
-from ..core.model import AnnotationSet, Document, Problem, Record, Relation, SetData, Span, Token
+from ..core.model import STATUSES, AnnotationSet, Document, Problem, Record, Relation, SetData, Span, Token
 
 SPANS_KEY = "sc"
 
@@ -120,16 +120,52 @@ def read_docbin(path: Path, *, lang: str = "en") -> Iterator[Record | Problem]:
             spans.setdefault((sp.start_char, sp.end_char, sp.label_), Span(len(spans) + 1, sp.start_char, sp.end_char, sp.label_, "import"))
         for ent in doc.ents:
             spans.setdefault((ent.start_char, ent.end_char, ent.label_), Span(len(spans) + 1, ent.start_char, ent.end_char, ent.label_, "import"))
-        relations = []
-        user = doc.user_data or {}
-        for item in user.get("relations", []):
-            (hs, he, hl), (cs, ce, cl), label = item
-            head = spans.get((hs, he, hl))
-            child = spans.get((cs, ce, cl))
-            if head is None or child is None:
-                yield Problem(source, f"relation {label!r} points to a span the Doc does not have")
-                break
-            relations.append(Relation(len(relations) + 1, head.id, child.id, label, "import"))
-        else:
-            data = SetData(user.get("owner"), user.get("status"), list(spans.values()), relations)
-            yield Record(text=doc.text, source=source, meta=dict(user.get("meta", {})), tokens=tokens, sets=[data])
+        try:
+            data, meta = _user_sets(doc.user_data, spans)
+        except ValueError as exc:
+            yield Problem(source, f"user data: {exc}")
+            continue
+        yield Record(text=doc.text, source=source, meta=meta, tokens=tokens, sets=[data])
+
+
+def _user_sets(user: object, spans: dict[tuple[int, int, str], Span]) -> tuple[SetData, dict]:
+    """The set and metadata the writer keeps in ``doc.user_data``; ``ValueError``
+    says what is not of the shape it writes."""
+    user = user or {}
+    if not isinstance(user, dict):
+        raise ValueError(f"expected a mapping, not {type(user).__name__}")
+    meta, owner, status, items = user.get("meta", {}), user.get("owner"), user.get("status"), user.get("relations", [])
+    if not isinstance(meta, dict):
+        raise ValueError(f'"meta" must be a mapping, not {type(meta).__name__}')
+    if owner is not None and (not isinstance(owner, str) or not owner):
+        raise ValueError(f'"owner" must be a non-empty string, not {owner!r:.40}')
+    if status is not None and status not in STATUSES:
+        raise ValueError(f'"status" {status!r:.40} is not one of {", ".join(STATUSES)}')
+    if not isinstance(items, (list, tuple)):
+        raise ValueError(f'"relations" must be a list, not {type(items).__name__}')
+    relations = []
+    for number, item in enumerate(items, start=1):
+        ends = _relation_ends(item)
+        if ends is None:
+            raise ValueError(
+                f"relation {number} is not [[head_start, head_end, head_label], [child_start, child_end, child_label], label]"
+            )
+        head, child = spans.get(ends[0]), spans.get(ends[1])
+        if head is None or child is None:
+            raise ValueError(f"relation {number} ({ends[2]!r}) points to a span the Doc does not have")
+        relations.append(Relation(len(relations) + 1, head.id, child.id, ends[2], "import"))
+    return SetData(owner, status, list(spans.values()), relations), dict(meta)
+
+
+def _relation_ends(item: object) -> tuple[tuple, tuple, str] | None:
+    if not isinstance(item, (list, tuple)) or len(item) != 3 or not isinstance(item[2], str) or not item[2]:
+        return None
+    ends = []
+    for end in item[:2]:
+        if not isinstance(end, (list, tuple)) or len(end) != 3:
+            return None
+        start, stop, label = end
+        if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, stop)) or not isinstance(label, str):
+            return None
+        ends.append((start, stop, label))
+    return ends[0], ends[1], item[2]

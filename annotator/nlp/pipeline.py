@@ -7,7 +7,7 @@ package.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Sequence
@@ -79,13 +79,45 @@ def load_pipeline(name: str, *, language: str = "en") -> Language:
         ) from None
 
 
+# what each language's tokenizer needs that spaCy does not install, and how to do without
+_TOKENIZER_PACKAGES = {
+    "ja": "SudachiPy (pip install sudachipy sudachidict_core)",
+    "th": "PyThaiNLP (pip install pythainlp)",
+    "ko": "mecab-ko (or spaCy's rule-based Korean tokenizer)",
+    "vi": "pyvi (pip install pyvi)",
+}
+
+
+def blank_pipeline(language: str) -> Language:
+    """The tokenizer-only pipeline of ``language``, working offline.
+
+    Chinese (``zh``) segments one character per token (spaCy's ``char``
+    segmenter, no jieba or pkuseg model needed). A language whose tokenizer
+    needs a package that is not installed (``ja`` needs SudachiPy, ``th``
+    PyThaiNLP) or an unknown code raises ``PipelineError`` saying what to
+    install, or to use ``zh`` for one token per character.
+    """
+    try:
+        if language == "zh":
+            return spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "char"}}})
+        return spacy.blank(language)
+    except ImportError as exc:
+        needs = _TOKENIZER_PACKAGES.get(language)
+        if needs is None and "E048" in str(exc):
+            raise PipelineError(f"spaCy has no language {language!r}; use a code such as 'en', 'de' or 'zh'") from None
+        raise PipelineError(
+            f"spaCy's {language!r} tokenizer needs {needs or exc}, which is not installed; install it, "
+            "or use --language zh to tokenize one character at a time (works offline for any unspaced script)"
+        ) from None
+
+
 @lru_cache(maxsize=8)
 def _registered_pipeline(name: str, language: str) -> Language:
     """Built-in pipelines are built once per process: they depend only on the
     shipped pattern files, and ``nlp.pipe`` keeps no state between calls.
     (Model folders are loaded afresh each time, since training rewrites them.)"""
     if name == "none":
-        return spacy.blank(language)
+        return blank_pipeline(language)
     return _REGISTRY[name][1](language)
 
 
@@ -97,8 +129,8 @@ def tokenizer_only(nlp: Language) -> bool:
 _token_from_tuple = partial(tuple.__new__, Token)
 
 
-def doc_tokens(doc: Doc) -> list[Token]:
-    """The Doc's tokens as character offsets with their trailing whitespace.
+def doc_tokens(doc: Doc, offset: int = 0) -> list[Token]:
+    """The Doc's tokens as character offsets (plus ``offset``) with their trailing whitespace.
 
     Read as one array (offset, length, space) rather than token by token:
     iterating over a Doc makes a Python object per token, which costs more
@@ -106,8 +138,8 @@ def doc_tokens(doc: Doc) -> list[Token]:
     """
     if not len(doc):
         return []
-    columns = doc.to_array([IDX, LENGTH, SPACY])
-    starts = columns[:, 0]
+    columns = doc.to_array([IDX, LENGTH, SPACY]).astype("int64")  # uint64 + int would give floats
+    starts = columns[:, 0] + offset
     rows = zip(starts.tolist(), (starts + columns[:, 1]).tolist(), columns[:, 2].astype(bool).tolist())
     return list(map(_token_from_tuple, rows))
 
@@ -170,6 +202,11 @@ def analyze(
 ) -> Iterator[Analysis]:
     """Tokens and suggested spans for each text, in order, batched with ``nlp.pipe``.
 
+    A text longer than ``nlp.max_length`` (news archives have them) is run in
+    pieces cut after a line break (else a space), so no text is refused and
+    memory stays that of one piece; the pieces' tokens and spans are shifted
+    back to the text's offsets.
+
     When ``relation_types`` is given (the project's scheme) and the pipeline
     suggests relations, each analysis also holds the role relations of
     :func:`annotator.core.relation_rules.suggest_relations`, with origin
@@ -177,10 +214,35 @@ def analyze(
     """
     bare = tokenizer_only(nlp)
     relate = bool(relation_types) and not bare and suggests_relations(nlp)
-    for doc in nlp.pipe(texts, batch_size=batch_size):
-        if bare:
-            yield Analysis(doc_tokens(doc), [])
+    limit = nlp.max_length
+    pieces = (
+        (piece, (index, offset, last, text))
+        for index, text in enumerate(texts)
+        for offset, piece, last in text_pieces(text, limit)
+    )
+    tokens: list[Token] = []
+    found: list[Span] = []
+    for doc, (_, offset, last, text) in nlp.pipe(pieces, batch_size=batch_size, as_tuples=True):
+        tokens.extend(doc_tokens(doc, offset))
+        if not bare:
+            found.extend(replace(s, start=s.start + offset, end=s.end + offset) for s in doc_spans(doc, origin=origin))
+        if not last:
             continue
-        spans = doc_spans(doc, origin=origin)
-        relations = suggest_relations(doc.text, spans, relation_types) if relate else []
-        yield Analysis(doc_tokens(doc), spans, relations)
+        spans = [replace(s, id=i) for i, s in enumerate(found, start=1)] if offset else found
+        relations = suggest_relations(text, spans, relation_types) if relate else []
+        yield Analysis(tokens, spans, relations)
+        tokens, found = [], []
+
+
+def text_pieces(text: str, limit: int) -> Iterator[tuple[int, str, bool]]:
+    """``(offset, piece, is_last)`` covering ``text`` in pieces of at most
+    ``limit`` characters, each cut after a line break, else after a space or
+    an ideographic full stop, else at the limit. A short text is one piece."""
+    start = 0
+    while len(text) - start > limit:
+        window = text[start : start + limit]
+        cut = max(window.rfind(sep) for sep in ("\n", " ", "\u3002")) if "\n" not in window else window.rfind("\n")
+        end = start + (cut + 1 if cut > 0 else limit)
+        yield start, text[start:end], False
+        start = end
+    yield start, text[start:], True

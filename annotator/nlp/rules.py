@@ -29,7 +29,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import spacy
 from collections import defaultdict
 from typing import Iterable
 
@@ -46,6 +45,7 @@ from . import money as _money  # noqa: F401  (registers annotator_money_v1)
 from .people import PERSON_LABEL  # also registers annotator_people_v1
 from . import triggers as _triggers  # noqa: F401  (registers annotator_triggers_v1)
 from .anchored import AnchoredMatcher
+from .pipeline import blank_pipeline
 
 SPANS_KEY = "annotator"
 PATTERNS_DIR = RESOURCES_DIR / "patterns"
@@ -107,10 +107,7 @@ def make_rules_pipeline(lang: str = "en", *, patterns_dir: Path | None = None) -
     Raises:
         PipelineError: unknown language code, or missing/malformed patterns.
     """
-    try:
-        nlp = spacy.blank(lang)
-    except (ImportError, KeyError, ValueError) as exc:
-        raise PipelineError(f"spaCy has no language {lang!r} ({exc}); use a code such as 'en'") from None
+    nlp = blank_pipeline(lang)
     patterns = load_patterns(patterns_dir or PATTERNS_DIR)
     # PERSON phrases go to the people component, which needs them to find
     # later mentions and matches them in its own pass over the doc.

@@ -1,9 +1,13 @@
 """Exporting annotation sets as training data or interchange files."""
 from __future__ import annotations
 
+import errno
+import os
 import random
+import shutil
+import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ..core.errors import ExportError
 from ..core.model import GOLD, AnnotationSet, Document, is_suggestion_owner
@@ -15,6 +19,32 @@ STATUS_FILTERS = {
     "done": ("done", "reviewed"),
     "all": None,
 }
+
+
+class ExportReport(dict):
+    """The writer's report per file written (``{"all": ...}``, or ``train`` and
+    ``dev``), and the one account of what the export lost, for the CLI and the GUI."""
+
+    def total(self) -> WriteReport:
+        """Every part's figures and losses added up."""
+        total = WriteReport()
+        for report in self.values():
+            total.absorb(report)
+        return total
+
+    def warnings(self) -> list[str]:
+        """One sentence per kind of loss over the whole export, with its count."""
+        return self.total().warnings()
+
+    def summary(self) -> str:
+        """``N documents, N spans, N relations``, then what was lost."""
+        total = self.total()
+        text = ", ".join(
+            f"{n} {what}{'' if n == 1 else 's'}"
+            for n, what in ((total.documents, "document"), (total.spans, "span"), (total.relations, "relation"))
+        )
+        warnings = total.warnings()
+        return text + (f"; lost: {'; '.join(warnings)}" if warnings else "")
 
 
 def default_owner(project: Project) -> str | None:
@@ -49,16 +79,19 @@ def split_items(items: list[tuple[Document, AnnotationSet]], fraction: float, se
     return train, dev
 
 
+DEFAULT_FORMAT = "jsonl"  # the CLI and the export dialog both start from it
+
+
 def export(
     project: Project,
     out: str | Path,
     *,
-    format: str = "jsonl",
+    format: str = DEFAULT_FORMAT,
     owner: str | None = "",
     status: str = "done",
     split: float | None = None,
     seed: int = 0,
-) -> dict[str, WriteReport]:
+) -> ExportReport:
     """Write the project's annotations to ``out`` in ``format``.
 
     Args:
@@ -67,7 +100,8 @@ def export(
         split: with a dev fraction, ``out`` is a folder that receives
             ``train.<ext>`` and ``dev.<ext>``, split by document with ``seed``.
 
-    Returns the writer's report per file written (``{"all": ...}`` without a split).
+    Returns the writer's report per file written (``{"all": ...}`` without a
+    split), whose ``warnings()`` list what the format could not hold.
     """
     spec = registry.get(format)
     if spec.writer is None:
@@ -75,16 +109,68 @@ def export(
     if owner == "":
         owner = default_owner(project)
     out = Path(out)
+    _refuse_project_file(project, out)
     items = select(project, owner=owner, status=status)
     scheme = project.scheme
+
+    def write(subset, target: Path) -> WriteReport:
+        return spec.writer(subset, target, scheme=scheme)
+
     if split is None:
-        if not spec.writes_folder and out.parent and not out.parent.exists():
-            raise ExportError(f"{out.parent} does not exist")
-        return {"all": spec.writer(items, out, scheme=scheme)}
+        if out.parent and not out.parent.exists():
+            raise ExportError(f"{out.parent} does not exist; create the folder first")
+        return ExportReport(all=write_into_place(lambda target: write(items, target), out))
     train, dev = split_items(list(items), split, seed)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(f"cannot create the folder {out}: {exc.strerror}; choose another place") from None
     ext = "" if spec.writes_folder or not spec.extensions else spec.extensions[0]
-    return {
-        "train": spec.writer(train, out / f"train{ext}", scheme=scheme),
-        "dev": spec.writer(dev, out / f"dev{ext}", scheme=scheme),
-    }
+    return ExportReport(
+        train=write_into_place(lambda target: write(train, target), out / f"train{ext}"),
+        dev=write_into_place(lambda target: write(dev, target), out / f"dev{ext}"),
+    )
+
+
+def _refuse_project_file(project: Project, out: Path) -> None:
+    here = project.path.resolve()
+    if out.resolve() in (here, here.with_name(here.name + "-wal"), here.with_name(here.name + "-shm")):
+        raise ExportError(f"{out} is the project file itself; export to another file")
+
+
+def write_into_place(write: Callable[[Path], WriteReport], out: Path) -> WriteReport:
+    """Run ``write(target)`` into a staging folder next to ``out``, then move
+    each file (or folder) it made into place, so a failed export (a full disk,
+    no permission) leaves any earlier output whole and no partial file.
+
+    Raises ``ExportError`` saying what could not be written and why.
+    """
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent))
+    except OSError as exc:
+        raise ExportError(f"cannot write in {out.parent}: {exc.strerror}; choose a folder you can write to") from None
+    try:
+        report = write(staging / out.name)
+        for made in sorted(staging.iterdir()):
+            _replace(made, out.parent / made.name, staging)
+    except OSError as exc:
+        reason = "the disk is full" if exc.errno == errno.ENOSPC else exc.strerror or str(exc)
+        raise ExportError(
+            f"cannot write {out}: {reason}; nothing was exported, and any earlier {out.name} is as it was"
+        ) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    report.files = [out.parent / Path(f).relative_to(staging) if _inside(f, staging) else f for f in report.files]
+    return report
+
+
+def _replace(made: Path, dest: Path, staging: Path) -> None:
+    """Move ``made`` to ``dest``; an earlier folder there is moved aside into
+    ``staging`` (deleted with it) only once the new one is complete."""
+    if made.is_dir() and dest.is_dir():
+        os.replace(dest, staging / f"{dest.name}.earlier")
+    os.replace(made, dest)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return Path(path).is_relative_to(folder)

@@ -8,22 +8,24 @@ from __future__ import annotations
 
 import gc
 import time
-from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from ..core.errors import InputError
-from ..core.model import MODEL_PREFIX, is_suggestion_owner, Problem, Record, SetData, Token, text_hash
+from ..core.alignment import AlignmentCounts, AlignmentError, align
+from ..core.edits import replace_contents
+from ..core.errors import InputError, SchemeError
+from ..core.model import MODEL_PREFIX, AnnotationSet, is_suggestion_owner, Problem, Record, SetData, Token, text_hash
 from ..core.scheme import Scheme
-from ..core.validate import TokenIndex, relation_problems, span_problems
+from ..core.scripts import unsegmented_language
+from ..core.validate import TokenIndex, relation_problems, span_problems, unencodable_text
 from ..formats import registry
 from ..formats.registry import FormatSpec
 from ..store.project import Project
 
 CHUNK = 256
+CHUNK_CHARS = 4_000_000
 DEFAULT_OWNER = "import"
 
 Progress = Callable[[int, int | None], None]
@@ -45,6 +47,17 @@ class ImportReport:
     rejected: list[Problem] = field(default_factory=list)
     labels_added: list[str] = field(default_factory=list)
     relation_types_added: list[str] = field(default_factory=list)
+    alignment: AlignmentCounts = field(default_factory=AlignmentCounts)
+    # documents mostly in a script the project's language does not split into
+    # words, by the language that would ("zh": 3)
+    unsegmented: dict[str, int] = field(default_factory=dict)
+    language: str = ""
+    # sets a file gives for a (document, owner) that already has different
+    # annotations: kept as they are (sources listed), or replaced by an edit
+    sets_kept: list[str] = field(default_factory=list)
+    sets_replaced: int = 0
+    # records repeating the text and owner of an earlier record of this import
+    repeated: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
     @property
@@ -61,9 +74,42 @@ class ImportReport:
             f"{self.relations} relations",
             f"{self.suggestions} suggestions",
         ]
+        if self.alignment.trimmed:
+            parts.append(f"{self.alignment.trimmed} spans trimmed of edge whitespace")
+        if self.alignment.merged:
+            parts.append(f"{self.alignment.merged} duplicate regions merged")
         if self.rejected:
             parts.append(f"{len(self.rejected)} records rejected")
+        if self.sets_replaced:
+            parts.append(f"{self.sets_replaced} existing sets replaced by the file's version (undoable)")
         return ", ".join(parts) + f" in {self.seconds:.1f}s ({self.per_second:.0f} docs/s)"
+
+    def warnings(self) -> list[str]:
+        """What the user should act on, as sentences, for the CLI and the GUI: what
+        the import left out on purpose (with where), and documents in a script the
+        project's language does not split into words."""
+        out = [
+            f"{count} documents are mostly in a script the project's language ({self.language}) does not "
+            f"split into words (a whole phrase becomes one token); for {language} text make a project with "
+            f"`annotator init PROJECT --language {language}`"
+            for language, count in sorted(self.unsegmented.items())
+        ]
+        if self.sets_kept:
+            out.append(
+                f"{len(self.sets_kept)} sets differ from the ones already in the project and were not imported "
+                f"(import with --replace-existing to take the file's version): {_first(self.sets_kept)}"
+            )
+        if self.repeated:
+            out.append(
+                f"{len(self.repeated)} records repeat the text and owner of an earlier record and were not "
+                f"imported (the first one is kept): {_first(self.repeated)}"
+            )
+        return out
+
+
+def _first(sources: list[str], shown: int = 5) -> str:
+    more = len(sources) - shown
+    return ", ".join(sources[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
 def estimate_records(path: Path) -> int | None:
@@ -96,20 +142,35 @@ def resolve_sources(sources: Iterable[Path], fmt: str | None) -> list[tuple[Path
         if not source.exists():
             resolved.append((source, None))
             continue
-        spec = registry.get(fmt) if fmt else registry.detect(source)
-        if spec.reader is None:
-            raise InputError(str(source), f"the {spec.name} format can be written but not read")
-        resolved.append((source, spec))
+        if source.is_file() and source.stat().st_size == 0:
+            raise InputError(str(source), "the file is empty: nothing to import")
+        if fmt:
+            found = [(source, registry.get(fmt))]
+        elif source.is_dir():
+            found = registry.detect_each(source)
+        else:
+            found = [(source, registry.detect(source))]
+        for path, spec in found:
+            if spec.reader is None:
+                raise InputError(str(path), f"the {spec.name} format can be written but not read")
+        resolved.extend(found)
     return resolved
 
 
 def read_sources(resolved: list[tuple[Path, FormatSpec | None]]) -> Iterator[Record | Problem]:
+    """Every record of every source; a source that yields none is a Problem
+    (an empty file, or a CoNLL file with only ``-DOCSTART-``), not a silent no-op."""
     for source, spec in resolved:
         if spec is None:
             yield Problem(str(source), "no such file or folder")
-        else:
-            assert spec.reader is not None
-            yield from spec.reader(source)
+            continue
+        assert spec.reader is not None
+        empty = True
+        for item in spec.reader(source):
+            empty = False
+            yield item
+        if empty:
+            yield Problem(str(source), f"no documents in it (read as {spec.name}): nothing to import")
 
 
 def import_files(
@@ -121,6 +182,7 @@ def import_files(
     annotator: str | None = None,
     skip_invalid: bool = False,
     add_labels: bool = False,
+    replace_existing: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import files or folders into ``project``.
@@ -129,19 +191,31 @@ def import_files(
         sources: files or folders; each one's format is ``format`` or detected.
         preannotate: a pre-annotator name (``rules``), model folder or spaCy
             package, or ``none``. Suggestions go to the ``model:<name>`` set.
-        annotator: owner of the annotations found in the files; default is the
+        annotator: owner of the annotations found in the files, whatever
+            owner the file gives (``model:`` ones included); default is the
             file's own annotator field, else ``import``.
         skip_invalid: import the good records and report the bad ones in
             ``ImportReport.rejected`` instead of failing on the first.
         add_labels: extend the scheme with labels and relation types the files
-            use; otherwise such labels are an error that lists them.
+            (or the pre-annotator's suggestions) use; otherwise such labels are
+            an error that lists them.
+        replace_existing: where a document already has a set for the owner
+            with other annotations, replace it with the file's version as one
+            journaled (undoable) edit; otherwise it is kept and listed in
+            ``ImportReport.sets_kept``. A record repeating the text and owner
+            of an earlier record of the same import is always left out and
+            listed in ``ImportReport.repeated``.
 
     Raises ``InputError`` (nothing written) on a bad record or unknown labels.
     """
     from ..nlp.pipeline import analyze, load_pipeline
 
     paths = [Path(s) for s in sources]
-    report = ImportReport()
+    for path in paths:  # sniffing it would open the project file outside SQLite
+        if path.exists() and path.resolve() == project.path.resolve():
+            raise InputError(str(path), "is this project's own file; import other files into it")
+    project.check()
+    report = ImportReport(language=project.language)
     started = time.perf_counter()
     total = None
     if progress is not None:
@@ -158,43 +232,58 @@ def import_files(
             if file_scheme is not None:
                 state.scheme = state.scheme.merged(file_scheme)
     records = read_sources(resolved)
-    with _heap_frozen(), project.transaction():
-        while True:
-            chunk = list(islice(records, CHUNK))
-            if not chunk:
-                break
+    written: set[tuple[int, str]] = set()  # (document, owner) sets this import wrote
+    with _heap_frozen(), project.bulk(), project.transaction("importing"):
+        for chunk in _chunks(records):
             good: list[Record] = []
             for item in chunk:
-                if isinstance(item, Problem):
-                    _reject(report, item, skip_invalid)
+                unencodable = None if isinstance(item, Problem) else unencodable_text(item)
+                if isinstance(item, Problem) or unencodable:
+                    _reject(report, Problem(item.source, unencodable) if unencodable else item, skip_invalid)
                 else:
                     good.append(item)
             report.records += len(chunk)
             hashes = {id(r): text_hash(r.text) for r in good}
             known = {id(r): project.document_id(hashes[id(r)]) for r in good}
-            to_analyze = [r for r in good if known[id(r)] is None]
+            # a file's own tokens make tokenizing useless unless a model suggests spans
+            to_analyze = [r for r in good if known[id(r)] is None and (model_owner or r.tokens is None)]
             analyzed = analyze(
                 nlp, (r.text for r in to_analyze), origin=origin, relation_types=project.scheme.relations
             )
             analyses = dict(zip(map(id, to_analyze), analyzed))
             for record in good:
                 analysis = analyses.get(id(record))
-                if known[id(record)] is not None:
+                stored = known[id(record)] is not None
+                if stored:
                     # text never changes, and neither do the tokens stored with it
                     tokens = list(project.document(known[id(record)]).tokens)
                 else:
-                    assert analysis is not None
-                    tokens = record.tokens if record.tokens is not None else analysis.tokens
-                    if record.split_tokens_at_spans:
-                        tokens = split_tokens(tokens, span_boundaries(record))
+                    tokens = record.tokens if record.tokens is not None else analysis.tokens  # type: ignore[union-attr]
+                    better = None if record.tokens is not None else unsegmented_language(record.text, project.language)
+                    if better:
+                        report.unsegmented[better] = report.unsegmented.get(better, 0) + 1
+                try:
+                    tokens, counts = align(record.text, tokens, record.sets, tokens_fixed=stored)
+                except AlignmentError as exc:
+                    _reject(report, Problem(record.source, str(exc)), skip_invalid)
+                    continue
+                report.alignment.add(counts)
                 _fold_bidirectional(record, state.scheme)
                 problem = _check(record, tokens, state, annotator)
                 if problem:
                     _reject(report, Problem(record.source, problem), skip_invalid)
                     continue
-                _store(project, record, tokens, analysis, model_owner, annotator, report)
+                _suggest(state, analysis, tokens, model_name(preannotate), record.source)
+                _store(project, record, tokens, analysis, model_owner, annotator, report, written, replace_existing)
             if progress is not None:
                 progress(report.records, total)
+        if state.suggested_unknown:
+            raise InputError(
+                state.first_suggested_at,
+                f"the pre-annotator {model_name(preannotate)!r} suggests labels not in the project's scheme: "
+                + ", ".join(sorted(state.suggested_unknown))
+                + " (import with --add-labels to add them, or choose another --preannotate, or none)",
+            )
         if state.unknown:
             raise InputError(
                 state.first_unknown_at,
@@ -227,30 +316,19 @@ def _heap_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def span_boundaries(record: Record) -> set[int]:
-    """Every offset where a span piece of the record begins or ends."""
-    return {offset for data in record.sets for span in data.spans for piece in span.pieces() for offset in piece}
-
-
-def split_tokens(tokens: list[Token], offsets: Iterable[int]) -> list[Token]:
-    """``tokens`` with each token cut at the offsets that fall strictly inside it.
-
-    The first pieces of a cut token are followed by no whitespace; the last
-    keeps the token's own ``ws``. Offsets on a boundary or between tokens
-    change nothing, so a span starting in whitespace still fails the boundary
-    check.
-    """
-    cuts = sorted(set(offsets))
-    out: list[Token] = []
-    for tok in tokens:
-        first = bisect_right(cuts, tok.start)
-        last = bisect_left(cuts, tok.end)
-        start = tok.start
-        for cut in cuts[first:last]:
-            out.append(Token(start, cut, False))
-            start = cut
-        out.append(tok if start == tok.start else Token(start, tok.end, tok.ws))
-    return out
+def _chunks(records: Iterator[Record | Problem]) -> Iterator[list[Record | Problem]]:
+    """Records in chunks of at most ``CHUNK`` records or ``CHUNK_CHARS`` characters
+    of text, so a file of huge documents is held a few at a time."""
+    chunk: list[Record | Problem] = []
+    chars = 0
+    for item in records:
+        chunk.append(item)
+        chars += len(item.text) if isinstance(item, Record) else 0
+        if len(chunk) >= CHUNK or chars >= CHUNK_CHARS:
+            yield chunk
+            chunk, chars = [], 0
+    if chunk:
+        yield chunk
 
 
 def _fold_bidirectional(record: Record, scheme: Scheme) -> None:
@@ -287,6 +365,8 @@ class _SchemeState:
         self.collect = collect
         self.unknown: set[str] = set()
         self.first_unknown_at = ""
+        self.suggested_unknown: set[str] = set()
+        self.first_suggested_at = ""
 
     def admit(self, data: SetData, source: str) -> None:
         labels = {s.label for s in data.spans if self.scheme.label(s.label) is None}
@@ -294,11 +374,31 @@ class _SchemeState:
         if not labels and not rels:
             return
         if self.add_labels:
-            self.scheme = self.scheme.with_labels(sorted(labels)).with_relations(sorted(rels))
+            try:
+                self.scheme = self.scheme.with_labels(sorted(labels)).with_relations(sorted(rels))
+            except SchemeError as exc:
+                names = ", ".join(repr(n) for n in sorted(labels | rels))
+                raise InputError(source, f"cannot add {names} to the scheme: {exc.message}") from None
             return
         if not self.unknown:
             self.first_unknown_at = source
         self.unknown |= labels | {f"{r} (relation)" for r in rels}
+
+
+def _suggest(state: _SchemeState, analysis, tokens: list[Token], name: str, source: str) -> None:
+    """Admit the labels of a pre-annotator's suggestions: added with
+    ``add_labels``, else collected for the error that lists them."""
+    if analysis is None:
+        return
+    labels = {s.label for s in analysis.spans if state.scheme.label(s.label) is None}
+    if not labels:
+        return
+    if state.add_labels:
+        state.scheme = state.scheme.with_labels(sorted(labels))
+        return
+    if not state.suggested_unknown:
+        state.first_suggested_at = source
+    state.suggested_unknown |= labels
 
 
 def _check(record: Record, tokens: list[Token] | None, state: _SchemeState, annotator: str | None) -> str | None:
@@ -326,7 +426,10 @@ def _check(record: Record, tokens: list[Token] | None, state: _SchemeState, anno
     return None
 
 
-def _store(project: Project, record: Record, tokens, analysis, model_owner, annotator, report: ImportReport) -> None:
+def _store(
+    project: Project, record: Record, tokens, analysis, model_owner, annotator, report: ImportReport,
+    written: set[tuple[int, str]], replace_existing: bool,
+) -> None:
     digest = text_hash(record.text)
     title = str(record.meta.get("title") or record.text.strip().split("\n", 1)[0][:200])
     doc_id, created = project.add_document(
@@ -347,13 +450,42 @@ def _store(project: Project, record: Record, tokens, analysis, model_owner, anno
         report.suggestions += len(aligned)
         report.suggested_relations += len(relations)
     for data in record.sets:
-        if data.owner and is_suggestion_owner(data.owner):
+        if annotator is None and data.owner and is_suggestion_owner(data.owner):
             owner = data.owner  # a file's model predictions stay suggestions
         else:
             owner = annotator or data.owner or DEFAULT_OWNER
-        if project.set_row(doc_id, owner) is not None:
+        if (doc_id, owner) in written:
+            report.repeated.append(record.source)
             continue
-        project.write_set(doc_id, owner, data.spans, data.relations, status=data.status or "done", who=owner, read_back=False)
-        report.sets_written += 1
+        written.add((doc_id, owner))
+        existing = project.annotation_set(doc_id, owner) if project.set_row(doc_id, owner) is not None else None
+        if existing is not None:
+            if _same_contents(existing, data):
+                continue
+            if not replace_existing:
+                report.sets_kept.append(record.source)
+                continue
+            if is_suggestion_owner(owner):  # suggestions are not edited: rewritten like a new pre-annotation
+                project.write_set(doc_id, owner, data.spans, data.relations, who=owner, read_back=False)
+            else:
+                project.apply(doc_id, owner, replace_contents(existing, data.spans, data.relations), who=owner)
+            report.sets_replaced += 1
+        else:
+            project.write_set(doc_id, owner, data.spans, data.relations, status=data.status or "done", who=owner, read_back=False)
+            report.sets_written += 1
         report.spans += len(data.spans)
         report.relations += len(data.relations)
+
+
+def _same_contents(aset: AnnotationSet, data: SetData) -> bool:
+    """Whether a stored set holds exactly the spans and relations of ``data``."""
+
+    def key(span) -> tuple:
+        return (span.start, span.end, span.label, tuple(span.fragments))
+
+    stored = {sid: key(s) for sid, s in aset.spans.items()}
+    given = {s.id: key(s) for s in data.spans}
+    if sorted(stored.values()) != sorted(given.values()):
+        return False
+    edges = sorted((stored[r.head], stored[r.child], r.label) for r in aset.relations.values())
+    return edges == sorted((given[r.head], given[r.child], r.label) for r in data.relations if r.head in given and r.child in given)

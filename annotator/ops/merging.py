@@ -136,7 +136,7 @@ def merge_projects(project: Project, others: Sequence[str | Path]) -> MergeRepor
             sources.append(Project.open_readonly(path))
         report = MergeReport(target=str(project.path), files=[str(p) for p in paths])
         try:
-            with project.transaction():
+            with project.bulk(), project.transaction("merging"):
                 for source in sources:
                     _merge_one(project, source, report)
         except BaseException:

@@ -6,11 +6,13 @@ know refuses with ``SchemaVersionError``.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlite_utils import Database
 
-from ..core.errors import SchemaVersionError
+from ..core.errors import ProjectError, SchemaVersionError, UntrustedSchemaError
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -147,3 +149,45 @@ def _statements(script: str) -> list[str]:
     if "".join(buf).strip():
         out.append("\n".join(buf).strip())
     return out
+
+
+def _normal_sql(sql: str) -> str:
+    return re.sub(r"\s+", " ", sql.strip().rstrip(";")).strip()
+
+
+def _created_objects() -> dict[tuple[str, str], str]:
+    """``(type, name) -> SQL`` of every trigger and view the migrations create."""
+    out: dict[tuple[str, str], str] = {}
+    for _name, script in MIGRATIONS:
+        for statement in _statements(script):
+            match = re.match(r"CREATE\s+(TRIGGER|VIEW)\s+(\w+)", statement, re.IGNORECASE)
+            if match:
+                out[(match.group(1).lower(), match.group(2))] = _normal_sql(statement)
+    return out
+
+
+def check_project_objects(db: Database, path: Path) -> None:
+    """Refuse a file that is not a project, or that holds triggers or views
+    annotator did not create (a crafted file's SQL would run on every edit).
+
+    Raises ``ProjectError`` for an SQLite file without the project tables,
+    ``UntrustedSchemaError`` naming each foreign trigger and view. Reading the
+    schema is also how a non-SQLite file is told apart: SQLite raises
+    ``DatabaseError`` ("file is not a database") for it.
+    """
+    rows = db.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
+    if not any(kind == "table" and name == "project_info" for kind, name, _sql in rows):
+        raise ProjectError(f"{path} is an SQLite file but not an annotator project")
+    expected = _created_objects()
+    foreign = [
+        (kind, name) for kind, name, sql in rows
+        if kind in ("trigger", "view") and expected.get((kind, name)) != _normal_sql(sql or "")
+    ]
+    if foreign:
+        named = ", ".join(f"{kind} {name!r}" for kind, name in foreign)
+        drops = "; ".join(f"DROP {kind.upper()} \"{name}\"" for kind, name in foreign)
+        raise UntrustedSchemaError(
+            f"{path} holds SQL that annotator did not create ({named}); it would run on your edits, "
+            f"so the file was not opened. If you trust it, remove them with "
+            f"`sqlite3 {path} '{drops}'` and open it again"
+        )

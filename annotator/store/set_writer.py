@@ -47,7 +47,9 @@ class SetWriter:
         cur = self.db.execute(f"INSERT INTO spans (set_id, {_SPAN_FIELDS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", values)
         return replace(span, id=cur.lastrowid)
 
-    def remove_span(self, span_id: int) -> None:
+    def remove_span(self, span_id: int, expected: Span | None = None) -> None:
+        if expected is not None and (current := self._span(span_id)) is not None and current != expected:
+            raise EditConflictError(f"span {span_id} was changed elsewhere; reload the document")
         if self.db.execute("SELECT 1 FROM relations WHERE head_id = ? OR child_id = ?", [span_id, span_id]).fetchone():
             raise EditConflictError(f"span {span_id} has relations the edit did not expect")
         cur = self.db.execute("DELETE FROM spans WHERE id = ? AND set_id = ?", [span_id, self.set_id])
@@ -78,7 +80,9 @@ class SetWriter:
         cur = self.db.execute(f"INSERT INTO relations (set_id, {_RELATION_FIELDS}) VALUES (?, ?, ?, ?, ?, ?)", values)
         return replace(relation, id=cur.lastrowid)
 
-    def remove_relation(self, relation_id: int) -> None:
+    def remove_relation(self, relation_id: int, expected: Relation | None = None) -> None:
+        if expected is not None and (current := self._relation(relation_id)) is not None and current != expected:
+            raise EditConflictError(f"relation {relation_id} was changed elsewhere; reload the document")
         cur = self.db.execute("DELETE FROM relations WHERE id = ? AND set_id = ?", [relation_id, self.set_id])
         if cur.rowcount != 1:
             raise EditConflictError(f"relation {relation_id} no longer exists; the document changed elsewhere")
@@ -92,5 +96,16 @@ class SetWriter:
             [*relation_values(relation), relation.id],
         )
 
-    def change_status(self, status: str) -> None:
-        self.db.execute("UPDATE annotation_sets SET status = ? WHERE id = ?", [status, self.set_id])
+    def change_status(self, status: str, expected: str | None = None) -> None:
+        if expected is None:
+            self.db.execute("UPDATE annotation_sets SET status = ? WHERE id = ?", [status, self.set_id])
+            return
+        cur = self.db.execute(
+            "UPDATE annotation_sets SET status = ? WHERE id = ? AND status = ?", [status, self.set_id, expected]
+        )
+        if cur.rowcount != 1:
+            row = self.db.execute("SELECT status FROM annotation_sets WHERE id = ?", [self.set_id]).fetchone()
+            raise EditConflictError(
+                f"the set was marked {row[0] if row else 'deleted'} elsewhere, not {expected} as this edit "
+                "expects; reload the document"
+            )

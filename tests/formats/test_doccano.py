@@ -76,9 +76,11 @@ def test_sequence_labelling_with_column_names():
 
 
 @pytest.mark.corpora
-def test_duplicate_spans_are_read_once_and_meta_is_kept():
+def test_duplicate_spans_are_read_as_written_and_meta_is_kept():
     (record,) = read_records("doccano", OVERLAPPING)
-    assert (record.text, span_tuples(record), record.meta) == ("exampleA", [[(0, 1, "LOC")]], {"wikiPageID": 1})
+    assert (record.text, span_tuples(record), record.meta) == (
+        "exampleA", [[(0, 1, "LOC"), (0, 1, "LOC")]], {"wikiPageID": 1},
+    )
 
 
 def test_text_under_data_owner_and_meta(tmp_path):
@@ -185,12 +187,15 @@ def test_import_and_export_through_a_project(make_project, tmp_path):
 
 
 @pytest.mark.corpora
-def test_spans_inside_a_token_are_refused(make_project):
+def test_duplicate_spans_inside_a_token_split_it_and_are_merged_and_counted(make_project):
     project = make_project(scheme=Scheme.from_labels(["LOC"]))
-    with pytest.raises(InputError) as caught:
-        api.import_files(project, [OVERLAPPING], preannotate="none")
-    assert caught.value.source == f"{OVERLAPPING}:1"
-    assert caught.value.reason == "span 'LOC' [0, 1): 'e' does not start and end on token boundaries"
+    report = api.import_files(project, [OVERLAPPING], preannotate="none")
+    assert (report.spans, report.alignment.merged, report.alignment.tokens_split) == (1, 1, 1)
+    assert "1 duplicate regions merged" in report.summary()
+    (doc_id,) = project.document_ids()
+    assert [(t.start, t.end) for t in project.document(doc_id).tokens] == [(0, 1), (1, 8)]
+    (span,) = project.annotation_set(doc_id, "import").spans.values()
+    assert (span.start, span.end, span.label) == (0, 1, "LOC")
 
 
 @pytest.mark.corpora

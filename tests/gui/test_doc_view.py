@@ -84,11 +84,11 @@ def drag(qtbot, view: DocView, start: int, end: int, modifier=Qt.KeyboardModifie
 
 
 def formats(view: DocView, block_number: int = 0) -> list[tuple[int, int, str, QTextCharFormat.UnderlineStyle]]:
-    block = view.document().findBlockByNumber(block_number)
-    return [
-        (r.start, r.length, r.format.background().color().name(), r.format.underlineStyle())
-        for r in sorted(block.layout().formats(), key=lambda r: r.start)
-    ]
+    """The span fills the view paints in a paragraph, by start, with the
+    underline as a text format would name it."""
+    dot, none = QTextCharFormat.UnderlineStyle.DotLine, QTextCharFormat.UnderlineStyle.NoUnderline
+    fills = sorted(view.span_fills(block_number), key=lambda f: (f[0], -f[1]))  # outer before inner
+    return [(start, length, color, dot if dotted else none) for start, length, color, dotted in fills]
 
 
 def test_token_fixture():
@@ -217,8 +217,8 @@ def test_highlight_formats_exact_ranges(make_view):
     assert formats(view) == [
         (0, 7, ORG, none),
         (25, 10, MONEY, none),
-        (hon, 7, soft, dot),  # the nested suggestion, drawn over its outer span
-        (hon + 7, co - hon - 7, ORG, none),
+        (hon, co - hon, ORG, none),
+        (hon, 7, soft, dot),  # the nested suggestion, painted over its outer span
     ]
     view.select_span(2)
     strong = label_style(MONEY).strong.name()
@@ -294,8 +294,8 @@ def test_a_100k_character_article_loads_and_highlights_lazily(make_view):
     assert view.toPlainText() == text
     assert view.document().blockCount() == len(paragraph_starts(text))
     assert formats(view, 0)[0] == (0, 7, ORG, QTextCharFormat.UnderlineStyle.NoUnderline)
-    last = view.document().blockCount() - 1
-    assert formats(view, last) == []  # never on screen, never highlighted
+    middle = view.document().blockCount() // 2
+    assert formats(view, middle) == []  # never on screen, never laid out or painted
 
 
 def test_scroll_to_span_brings_it_into_view(make_view):
@@ -309,3 +309,43 @@ def test_scroll_to_span_brings_it_into_view(make_view):
     assert 0 <= rect.top() and rect.bottom() <= view.viewport().height()
     assert view.tag_rect(last) is not None
     assert formats(view, view.document().findBlock(span.start).blockNumber())[0][1:3] == (7, ORG)
+
+
+# -- arcs split over lines, symmetric types ------------------------------------------
+def split_view(make_view, scheme_relations):
+    hon = TEXT.index("Hon Hai")
+    aset = AnnotationSet.build(
+        1, "alice", [Span(1, 0, 7, "ORG"), Span(3, hon, hon + 7, "ORG")], [Relation(1, 1, 3, "partner")]
+    )
+    scheme = Scheme.from_dict({"name": "news", "labels": [{"name": "ORG", "color": ORG}], "relations": scheme_relations})
+    view = make_view(aset=AnnotationSet(1, "alice"), width=420)
+    view.set_document(document(), aset, scheme)
+    view.viewport().repaint()
+    assert view.offset_rect(0).top() < view.offset_rect(hon).top()  # the ends are on different lines
+    return view
+
+
+def test_both_halves_of_a_split_arc_carry_the_label_and_select_it(qtbot, make_view):
+    view = split_view(make_view, [{"name": "partner"}])
+    first, second = view.relation_label_rects(1)
+    assert first.top() < second.top()
+    assert view.arrowheads(1) == 1
+    with qtbot.waitSignal(view.relationClicked, timeout=1000) as blocker:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=second.center().toPoint())
+    assert blocker.args == [1]
+
+
+def test_a_symmetric_relation_has_no_arrowhead(make_view):
+    view = split_view(make_view, [{"name": "partner", "symmetric": True}])
+    assert len(view.relation_label_rects(1)) == 2
+    assert view.arrowheads(1) == 0
+
+
+def test_a_long_text_does_not_narrow_the_view(make_view):
+    view = make_view()  # one short paragraph: nothing to scroll
+    width = view.viewport().width()
+    text, aset = long_article()
+    view.set_document(document(text), aset, SCHEME)
+    view.viewport().repaint()
+    assert view.verticalScrollBar().maximum() > 0
+    assert view.viewport().width() == width  # the scroll bar was there all along: no line breaks anew

@@ -180,7 +180,7 @@ def test_f1_and_question_mark_open_the_cheat_sheet(qtbot, window):
     assert sheet.isVisible()
     table = sheet.table
     keys = {table.item(r, 1).text() for r in range(table.rowCount())}
-    assert {"1", "2", "3", "4", "5", "A", "Shift+A", "X", "R", "V", "Del, Backspace", "[", "}", "Ctrl+Z"} <= keys
+    assert {"1", "2", "3", "4", "5", "A", "Shift+A", "X", "R", "V", "Del\nBackspace", "[", "}", "Ctrl+Z", "F3", "Shift+F3"} <= keys
     described = {table.item(r, 2).text() for r in range(table.rowCount())}
     assert all((spec.tip or spec.text) in described for spec in SPECS)
 
@@ -231,6 +231,22 @@ def test_import_runs_on_a_worker_and_refreshes_the_queue(qtbot, window, tmp_path
     assert window.session.document.id == 1  # the open document stays
 
 
+def test_import_shows_the_sets_it_left_out(qtbot, window, tmp_path):
+    text = "Samsung will invest $7 billion in Texas."
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps({"text": text, "spans": [{"start": 0, "end": 7, "label": "ORG"}], "_annotator_id": "kim"}) + "\n", encoding="utf-8")
+    second.write_text(json.dumps({"text": text, "spans": [{"start": 34, "end": 39, "label": "GPE"}], "_annotator_id": "kim"}) + "\n", encoding="utf-8")
+    for source in (first, second):
+        with qtbot.waitSignal(window.file_ops.finished, timeout=60000) as blocker:
+            window.file_ops.import_files([source], preannotate="none")
+        assert blocker.args[2] is None
+    assert window.reporter.last_dialog.text() == (
+        "1 sets differ from the ones already in the project and were not imported "
+        f"(import with --replace-existing to take the file's version): {second}:1"
+    )
+    assert window.reporter.last_dialog.windowTitle() == "Import: warnings"
+
+
 def test_export_runs_on_a_worker(qtbot, window, tmp_path):
     from annotator.gui.file_dialogs import ExportChoice
 
@@ -242,4 +258,27 @@ def test_export_runs_on_a_worker(qtbot, window, tmp_path):
     assert blocker.args[2] is None
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(records) == 1 and records[0]["text"] == FOX
-    assert window.reporter.last_message == "exported 1 document"
+    assert window.reporter.last_message == "exported 1 document, 4 spans, 0 relations"
+
+
+def test_export_shows_what_the_format_lost(qtbot, window, tmp_path):
+    from annotator.gui.file_dialogs import ExportChoice
+
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Foxconn met OpenAI in Taipei.", encoding="utf-8")
+    (folder / "a.ann").write_text(
+        "T1\tORG 0 7;12 18\tFoxconn OpenAI\nA1\tBig T1\n#1\tAnnotatorNotes T1\tcheck\n", encoding="utf-8"
+    )
+    with qtbot.waitSignal(window.file_ops.finished, timeout=60000):
+        window.file_ops.import_files([folder], preannotate="none")
+    with qtbot.waitSignal(window.file_ops.finished, timeout=60000) as blocker:
+        window.file_ops.export(ExportChoice(tmp_path / "out.jsonl", "jsonl", "import", "done"))
+    assert blocker.args[2] is None
+    lost = [
+        "1 brat attributes (Prodigy JSONL holds none) not written",
+        "1 brat notes (Prodigy JSONL holds none) not written",
+        "1 discontinuous spans (Prodigy JSONL has none) widened to their outer bounds",
+    ]
+    assert window.reporter.last_message == "exported 1 document, 1 span, 0 relations; lost: " + "; ".join(lost)
+    assert window.reporter.last_dialog.text() == "\n".join(["The format could not hold everything:"] + lost)

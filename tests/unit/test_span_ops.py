@@ -105,3 +105,12 @@ def test_next_open_document_skips_closed_and_wraps(make_project):
     assert navigation.next_open_document(project, "ann", 6) is None
     assert navigation.next_open_document(project, "ann", 1) == 6
     assert navigation.progress(project, "ann") == (4, 7)
+
+
+@pytest.mark.parametrize("deleted, expected", [(3, 5), (5, 7), (7, 9), (9, 7), (42, None)])
+def test_after_delete_selects_the_next_span_or_the_previous_at_the_end(deleted, expected):
+    assert span_ops.after_delete(aset(), deleted) == expected
+
+
+def test_after_delete_of_the_only_span_selects_nothing():
+    assert span_ops.after_delete(AnnotationSet.build(1, "a", [Span(1, 0, 3, "ORG")], []), 1) is None

@@ -1,8 +1,8 @@
 """Splitting tokens where imported spans begin or end inside them (formats without tokens)."""
 from __future__ import annotations
 
-from annotator.core.model import Record, SetData, Span, Token
-from annotator.ops.importing import span_boundaries, split_tokens
+from annotator.core.alignment import span_boundaries, split_tokens
+from annotator.core.model import SetData, Span, Token
 
 TOKENS = [Token(0, 13, True), Token(14, 20, False), Token(20, 21, False)]  # "GoogleYouTube merged."
 
@@ -23,10 +23,5 @@ def test_offsets_between_tokens_change_nothing():
 
 
 def test_boundaries_include_every_fragment():
-    record = Record(
-        text="GoogleYouTube merged.",
-        source="x",
-        sets=[SetData(spans=[Span(1, 0, 17, "ORG", fragments=((0, 6), (15, 17))), Span(2, 6, 13, "ORG")])],
-        split_tokens_at_spans=True,
-    )
-    assert span_boundaries(record) == {0, 6, 13, 15, 17}
+    sets = [SetData(spans=[Span(1, 0, 17, "ORG", fragments=((0, 6), (15, 17))), Span(2, 6, 13, "ORG")])]
+    assert span_boundaries(sets) == {0, 6, 13, 15, 17}

@@ -1,7 +1,8 @@
 """Details of the selected span or relation, and what the keys would do to it."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QDockWidget, QFormLayout, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from ...core.model import AnnotationSet, Document, Relation, Span
@@ -12,8 +13,20 @@ from .palette_dock import text_color
 ORIGIN_TEXT = {"human": "confirmed", "rule": "suggestion (rules)", "model": "suggestion (model)", "import": "imported"}
 
 
+class WrappingLabel(QLabel):
+    """A label that is never shorter than its wrapped text at its width
+    (layouts otherwise size it by its one-line height and cut lines off)."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        if self.wordWrap():
+            needed = self.heightForWidth(self.width())
+            if needed > 0 and needed != self.minimumHeight():
+                self.setMinimumHeight(needed)
+
+
 def plain_label(text: str = "", name: str = "") -> QLabel:
-    label = QLabel(text)
+    label = WrappingLabel(text)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -57,8 +70,21 @@ class DetailsDock(QDockWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(body)
+        scroll.viewport().installEventFilter(self)
         self.setWidget(scroll)
+        self.body = body
         self.show_nothing()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        if event.type() == QEvent.Type.Resize:
+            self._fit()
+        return super().eventFilter(watched, event)
+
+    def _fit(self) -> None:
+        """Keep the content as tall as its wrapped lines need at the panel's
+        width, so the panel scrolls rather than squeezing lines into each other."""
+        width = self.widget().viewport().width()
+        self.body.setMinimumHeight(self.body.layout().heightForWidth(width))
 
     # -- content -------------------------------------------------------------
     def _clear(self) -> None:
@@ -89,6 +115,7 @@ class DetailsDock(QDockWidget):
             self._set_chip("nothing selected", None)
             self.quote.setText("")
             self.hint.setText("Select text with the mouse, or press Tab to walk through the spans.")
+        self._fit()
 
     def show_span(self, span: Span, aset: AnnotationSet, document: Document, scheme: Scheme) -> None:
         self._clear()
@@ -109,6 +136,7 @@ class DetailsDock(QDockWidget):
             self.hint.setText(key_hints("A accept", "X reject", "digit relabels", "[ ] { } bounds", "R relation", "Del delete"))
         else:
             self.hint.setText(key_hints("digit relabels", "[ ] { } bounds", "R relation", "Del delete"))
+        self._fit()
 
     def show_relation(self, rel: Relation, aset: AnnotationSet, document: Document, scheme: Scheme) -> None:
         self._clear()
@@ -117,6 +145,7 @@ class DetailsDock(QDockWidget):
         head, child = aset.spans.get(rel.head), aset.spans.get(rel.child)
         if head is None or child is None:
             self.quote.setText("")
+            self._fit()
             return
         self.quote.setText(
             f"{span_ops.quote(document.text, head, 30)} → {span_ops.quote(document.text, child, 30)}"
@@ -129,3 +158,4 @@ class DetailsDock(QDockWidget):
         numbered = "  ".join(f"{i + 1} {t.name}" for i, t in enumerate(allowed[:10]))
         self._row("Types", numbered or "none allowed")
         self.hint.setText(key_hints("digit or T retypes", "V reverses", "Del deletes"))
+        self._fit()

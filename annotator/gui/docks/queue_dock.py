@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...store.project import Project
+from ..find_bar import FieldKeys
 from ..models.queue_model import QueueModel
 
 STATUS_FILTERS = (
@@ -23,9 +24,13 @@ SEARCH_DELAY_MS = 250
 class QueueDock(QDockWidget):
     """Signals:
         documentChosen(int): the user picked a document in the list.
+        searchSubmitted(): Enter in the search field (the list is filtered).
+        searchLeft(): Esc in the search field.
     """
 
     documentChosen = Signal(int)
+    searchSubmitted = Signal()
+    searchLeft = Signal()
 
     def __init__(self, project: Project, owner: str, parent: QWidget | None = None) -> None:
         super().__init__("Documents", parent)
@@ -76,11 +81,18 @@ class QueueDock(QDockWidget):
         self._search_timer.setInterval(SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
-        self.search.returnPressed.connect(self.apply_filter)
+        self.search_keys = FieldKeys(self)
+        self.search.installEventFilter(self.search_keys)
+        self.search_keys.next.connect(self._submit)
+        self.search_keys.escape.connect(self.searchLeft)
         self.status.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.model.modelReset.connect(self._update_count)
         self._update_count()
+
+    def _submit(self) -> None:
+        self.apply_filter()
+        self.searchSubmitted.emit()
 
     def apply_filter(self) -> None:
         """Re-query the list with the search text and status filter."""

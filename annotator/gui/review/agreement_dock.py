@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from PySide6.QtCore import QThread, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDockWidget, QFrame, QHeaderView, QLabel, QScrollArea, QTabWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
@@ -18,7 +18,7 @@ from ...core.agreement_report import AgreementReport
 from ...core.errors import AnnotatorError
 from ...core.scheme import Scheme
 from ...ops.agreement import agreement
-from ..workers import Worker
+from ..workers import Task, project_task
 from .bar_chart import BarChart
 
 LABEL_COLUMNS = ("Label", "Exact", "Overlap", "κ")
@@ -69,8 +69,7 @@ class AgreementDock(QDockWidget):
         self.setObjectName("agreement_dock")
         self.report: AgreementReport | None = None
         self.scheme: Scheme | None = None
-        self._thread: QThread | None = None
-        self._worker: Worker | None = None
+        self._task: Task | None = None
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(8, 6, 8, 6)
@@ -111,9 +110,8 @@ class AgreementDock(QDockWidget):
             if name in COLUMN_TIPS:
                 table.horizontalHeaderItem(col).setToolTip(COLUMN_TIPS[name])
         header = table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)  # labels are never cut off
+        header.setStretchLastSection(True)
         return table
 
     # -- computing ------------------------------------------------------------
@@ -123,28 +121,26 @@ class AgreementDock(QDockWidget):
         self.scheme = scheme
         self.summary.setText("computing agreement…")
         names = list(annotators)
-        self._thread = QThread(self)
-        self._worker = Worker(path, lambda project, _progress: agreement(project, names, include_unfinished=True))
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.done.connect(self._done)
-        self._worker.failed.connect(self._failed)
-        self._thread.start()
+        self._task = project_task(path, lambda project, _progress: agreement(project, names, include_unfinished=True), self)
+        self._task.finished.connect(self._finished)
+        self._task.start()
 
     def stop(self) -> None:
         """Wait for a computation still running (the window is closing)."""
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread = None
-            self._worker = None
+        if self._task is not None:
+            self._task.wait()
+            self._task = None
 
-    def _done(self, report: AgreementReport) -> None:
-        self.stop()
-        self.show_report(report)
+    def _finished(self, report: AgreementReport | None, error: BaseException | None) -> None:
+        if self.sender() is not self._task:
+            return  # a computation that was stopped for a newer one
+        self._task = None
+        if error is not None:
+            self._failed(error)
+        else:
+            self.show_report(report)
 
     def _failed(self, exc: BaseException) -> None:
-        self.stop()
         text = exc.message if isinstance(exc, AnnotatorError) else f"{type(exc).__name__}: {exc}"
         self.summary.setText(f"No agreement figures: {text}")
         self.ready.emit()

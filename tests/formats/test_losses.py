@@ -1,0 +1,98 @@
+"""Every writer reports what it cannot hold, through one WriteReport, shown by the CLI and the GUI."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from annotator import api
+from annotator.cli import cli
+from annotator.core.model import AnnotationSet, Document, Relation, Span, Token
+from annotator.core.scheme import Scheme
+from annotator.formats import registry
+
+TEXT = "Foxconn met OpenAI in Taipei."
+EXTRAS = {
+    "brat attributes ({}) holds none)": 2,
+    "brat normalisations ({}) holds none)": 1,
+    "brat notes ({}) holds none)": 1,
+}
+
+
+def items() -> list[tuple[Document, AnnotationSet]]:
+    tokens = tuple(Token(m.start(), m.end(), TEXT[m.end() : m.end() + 1] == " ") for m in re.finditer(r"\w+|\.", TEXT))
+    spans = {
+        1: Span(1, 0, 7, "ORG", attrs={
+            "attributes": {"Big": True},
+            "notes": [{"type": "AnnotatorNotes", "text": "check"}],
+            "norms": [{"type": "Wiki", "ref": "Wiki:Q1", "text": ""}],
+        }),
+        2: Span(2, 12, 18, "ORG"),
+        3: Span(3, 22, 28, "GPE", "model", score=0.9),
+        4: Span(4, 0, 18, "ORG", fragments=((0, 7), (12, 18))),
+    }
+    relations = {1: Relation(1, 2, 3, "location", attrs={"attributes": {"Negated": True}})}
+    return [(Document(1, "h", TEXT, tokens), AnnotationSet(1, "ann", "done", spans=spans, relations=relations))]
+
+
+def expected(label: str) -> dict[str, int]:
+    out = {} if label == "Label Studio" else {f"span scores ({label} holds none)": 1}
+    out.update({key.replace("{})", label): n for key, n in EXTRAS.items()})
+    out[f"discontinuous spans ({label} has none)"] = 1
+    return out
+
+
+@pytest.mark.parametrize(
+    "fmt, file, label, how",
+    [
+        ("jsonl", "out.jsonl", "Prodigy JSONL", "widened to their outer bounds"),
+        ("spacy", "out.spacy", "spaCy", "widened to their outer bounds"),
+        ("labelstudio", "out.json", "Label Studio", "not written"),
+        ("doccano", "out.jsonl", "doccano", "not written"),
+        ("spert", "out.json", "SpERT", "not written"),
+    ],
+)
+def test_every_writer_counts_what_it_cannot_hold(tmp_path, fmt, file, label, how):
+    report = registry.get(fmt).writer(items(), tmp_path / file, scheme=Scheme.default())
+    assert report.lost == expected(label)
+    assert report.warnings() == ([] if label == "Label Studio" else [f"1 span scores ({label} holds none) not written"]) + [
+        f"2 brat attributes ({label} holds none) not written",
+        f"1 brat normalisations ({label} holds none) not written",
+        f"1 brat notes ({label} holds none) not written",
+        f"1 discontinuous spans ({label} has none) {how}",
+    ]
+
+
+def test_prodigy_writes_span_text_and_relations_when_the_scheme_has_relation_types(tmp_path):
+    document, aset = items()[0]
+    plain = AnnotationSet(1, "ann", "done", spans={2: aset.spans[2]})
+    registry.get("jsonl").writer([(document, plain)], tmp_path / "a.jsonl", scheme=Scheme.default())
+    task = json.loads((tmp_path / "a.jsonl").read_text(encoding="utf-8"))
+    assert task["spans"] == [{"text": "OpenAI", "start": 12, "end": 18, "token_start": 2, "token_end": 2, "label": "ORG"}]
+    assert task["relations"] == []
+    registry.get("jsonl").writer([(document, plain)], tmp_path / "b.jsonl", scheme=Scheme.from_labels(["ORG"]))
+    assert "relations" not in json.loads((tmp_path / "b.jsonl").read_text(encoding="utf-8"))
+
+
+def test_the_cli_export_prints_the_losses(tmp_path, make_project):
+    folder = tmp_path / "brat"
+    folder.mkdir()
+    (folder / "a.txt").write_text(TEXT, encoding="utf-8")
+    (folder / "a.ann").write_text("T1\tORG 0 7;12 18\tFoxconn OpenAI\nA1\tBig T1\n", encoding="utf-8")
+    project = make_project()
+    api.import_files(project, [folder], preannotate="none")
+    project.close()
+    result = CliRunner().invoke(cli, ["export", str(tmp_path / "test.annotator"), str(tmp_path / "out.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "warning: 1 brat attributes (Prodigy JSONL holds none) not written",
+        "warning: 1 discontinuous spans (Prodigy JSONL has none) widened to their outer bounds",
+    ]
+
+
+@pytest.mark.parametrize("fmt, file, label", [("brat", "out", "brat"), ("conll", "out.conll", "CoNLL")])
+def test_formats_without_scores_count_them(tmp_path, fmt, file, label):
+    report = registry.get(fmt).writer(items(), tmp_path / file, scheme=Scheme.default())
+    assert report.lost[f"span scores ({label} holds none)"] == 1
