@@ -5,14 +5,14 @@ sqlite3 ``executemany`` of the same document and span rows. Target: import
 at most 1.5x the floor, and peak memory that does not grow with the corpus.
 
     python tests/benchmarks/bench_import.py [N_DOCS]
-    python tests/benchmarks/bench_import.py --none [N_DOCS] [REPEATS] [OTHER_TREE]
+    python tests/benchmarks/bench_import.py --none [N_DOCS] [REPEATS] [OTHER_TREE...]
 
 ``--none`` times whole processes instead: ``annotator import --preannotate
 none`` against a script that reads the same JSONL, tokenises it with
 ``spacy.blank("en")`` and ``executemany``-s the same document rows; each is
 run REPEATS times (default 3), alternating, and the fastest run of each counts.
-OTHER_TREE, a source tree of another version (``git archive`` of a commit),
-is timed in the same rounds, for a before/after ratio from one run.
+Each OTHER_TREE, a source tree of another version (``git archive`` of a
+commit), is timed in the same rounds, for before/after ratios from one run.
 """
 from __future__ import annotations
 
@@ -135,11 +135,9 @@ def import_run(tree: Path, corpus: Path, project: Path) -> float:
                  cwd=tree)
 
 
-def main_none(n: int, repeats: int, other: Path | None) -> None:
+def main_none(n: int, repeats: int, others: list[Path]) -> None:
     """Whole-process timings of an import with ``--preannotate none`` and its floor."""
-    trees = {"this tree": HERE.parents[1]}
-    if other is not None:
-        trees[str(other)] = other
+    trees = {"this tree": HERE.parents[1], **{str(other): other for other in others}}
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         corpus, _ = write_and_describe(tmp, n)
@@ -160,8 +158,10 @@ def main_none(n: int, repeats: int, other: Path | None) -> None:
 
 def main() -> None:
     if sys.argv[1:2] == ["--none"]:
-        args = sys.argv[2:] + [None] * 3
-        main_none(int(args[0] or 2000), int(args[1] or 3), Path(args[2]) if args[2] else None)
+        args = sys.argv[2:]
+        n = int(args[0]) if args else 2000
+        repeats = int(args[1]) if len(args) > 1 else 3
+        main_none(n, repeats, [Path(a) for a in args[2:]])
         return
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     with tempfile.TemporaryDirectory() as tmp:
