@@ -31,6 +31,18 @@ DEFAULT_OWNER = "import"
 Progress = Callable[[int, int | None], None]
 
 
+@dataclass(frozen=True)
+class ImportWording:
+    """How the caller names the import's options in the fixes an error
+    suggests: the CLI names its flags, the GUI its import dialog's options."""
+
+    add_labels: str = "import with --add-labels"
+    other_preannotator: str = "choose another --preannotate, or none"
+
+
+CLI_WORDING = ImportWording()
+
+
 @dataclass
 class ImportReport:
     """What an import did, for the CLI and the GUI to show."""
@@ -184,6 +196,7 @@ def import_files(
     add_labels: bool = False,
     replace_existing: bool = False,
     progress: Progress | None = None,
+    wording: ImportWording = CLI_WORDING,
 ) -> ImportReport:
     """Import files or folders into ``project``.
 
@@ -205,6 +218,7 @@ def import_files(
             ``ImportReport.sets_kept``. A record repeating the text and owner
             of an earlier record of the same import is always left out and
             listed in ``ImportReport.repeated``.
+        wording: how the errors name the options above (CLI flags by default).
 
     Raises ``InputError`` (nothing written) on a bad record or unknown labels.
     """
@@ -282,14 +296,14 @@ def import_files(
                 state.first_suggested_at,
                 f"the pre-annotator {model_name(preannotate)!r} suggests labels not in the project's scheme: "
                 + ", ".join(sorted(state.suggested_unknown))
-                + " (import with --add-labels to add them, or choose another --preannotate, or none)",
+                + f" ({wording.add_labels} to add them, or {wording.other_preannotator})",
             )
         if state.unknown:
             raise InputError(
                 state.first_unknown_at,
                 "labels not in the project's scheme: "
                 + ", ".join(sorted(state.unknown))
-                + " (add them to the scheme, or import with --add-labels)",
+                + f" (add them to the scheme, or {wording.add_labels})",
             )
         if state.scheme is not project.scheme:
             report.labels_added = [n for n in state.scheme.label_names if project.scheme.label(n) is None]
