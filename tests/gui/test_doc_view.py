@@ -349,3 +349,62 @@ def test_a_long_text_does_not_narrow_the_view(make_view):
     view.viewport().repaint()
     assert view.verticalScrollBar().maximum() > 0
     assert view.viewport().width() == width  # the scroll bar was there all along: no line breaks anew
+
+
+# -- keyboard ----------------------------------------------------------------
+def shift_select(qtbot, view: DocView, start: int, key, presses: int, modifier=Qt.KeyboardModifier.NoModifier):
+    """Put the (invisible) cursor at ``start`` and press ``key`` with Shift
+    ``presses`` times (qtbot presses and lets go of Shift each time); returns
+    every ``selectionMade``."""
+    made: list[tuple[int, int]] = []
+    view.selectionMade.connect(lambda a, b: made.append((a, b)))
+    view.setFocus()
+    cursor = view.textCursor()
+    cursor.setPosition(start)
+    view.setTextCursor(cursor)
+    for _ in range(presses):
+        qtbot.keyClick(view, key, Qt.KeyboardModifier.ShiftModifier | modifier)
+    return made
+
+
+def test_shift_arrows_select_snapped_to_tokens_like_the_mouse(qtbot, make_view):
+    view = make_view()
+    made = shift_select(qtbot, view, 0, Qt.Key.Key_Right, 9)  # "Foxconn w"
+    assert made == [(0, 7)] * 8 + [(0, 12)]
+    cursor = view.textCursor()
+    assert (cursor.anchor(), cursor.position()) == (0, 12)  # shown snapped, as a drag
+
+
+def test_shift_left_selects_backwards_and_keeps_the_direction(qtbot, make_view):
+    view = make_view()
+    made = shift_select(qtbot, view, 19, Qt.Key.Key_Left, 2)  # "st" of "invest"
+    assert made == [(13, 19), (13, 19)]
+    cursor = view.textCursor()
+    assert (cursor.anchor(), cursor.position()) == (19, 13)
+
+
+def test_alt_shift_arrows_are_character_precise(qtbot, make_view):
+    view = make_view()
+    made = shift_select(qtbot, view, 2, Qt.Key.Key_Right, 3, Qt.KeyboardModifier.AltModifier)
+    assert made == [(2, 3), (2, 4), (2, 5)]
+    cursor = view.textCursor()
+    assert (cursor.selectionStart(), cursor.selectionEnd()) == (2, 5)
+
+
+def test_keyboard_selection_of_whitespace_reports_nothing_selected(qtbot, make_view):
+    view = make_view()
+    with qtbot.waitSignal(view.backgroundClicked, timeout=1000):
+        made = shift_select(qtbot, view, 20, Qt.Key.Key_Right, 2)  # two of the spaces
+    assert made == []
+    assert not view.textCursor().hasSelection()
+
+
+def test_no_text_cursor_is_drawn(qtbot, make_view):
+    view = make_view("plain words here", AnnotationSet.build(1, "alice", [], []))
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    assert view.cursorWidth() == 0
+    rect = view.cursorRect()
+    image = view.viewport().grab().toImage()
+    column = {image.pixelColor(rect.left(), y).name() for y in range(rect.top() + 2, rect.bottom() - 2)}
+    assert column == {view.palette().color(view.palette().ColorRole.Base).name()}
