@@ -408,3 +408,29 @@ def test_no_text_cursor_is_drawn(qtbot, make_view):
     image = view.viewport().grab().toImage()
     column = {image.pixelColor(rect.left(), y).name() for y in range(rect.top() + 2, rect.bottom() - 2)}
     assert column == {view.palette().color(view.palette().ColorRole.Base).name()}
+
+
+def test_a_short_split_half_at_the_right_edge_has_its_label_beside_its_leg(make_view):
+    view = make_view(aset=AnnotationSet(1, "alice"), width=420)
+    tops = [view.offset_rect(t.start).top() for t in tokens(TEXT)]
+    last = max(i for i, top in enumerate(tops) if top == tops[0])  # the last token of the first line
+    head = tokens(TEXT)[last]
+    child = tokens(TEXT)[last + 2]
+    aset = AnnotationSet.build(
+        1, "alice", [Span(1, head.start, head.end, "ORG"), Span(2, child.start, child.end, "MONEY")],
+        [Relation(1, 1, 2, "amount"), Relation(2, 1, 2, "location")],
+    )
+    scheme = Scheme.from_dict({
+        "name": "news", "labels": [{"name": "ORG", "color": ORG}, {"name": "MONEY", "color": MONEY}],
+        "relations": [{"name": "amount"}, {"name": "location"}],
+    })
+    view.set_document(document(), aset, scheme)
+    view.viewport().repaint()
+    right = view.viewport().width() - view.document().documentMargin()
+    first = {rel: next(view._arcs_on_screen(rel)) for rel in (1, 2)}  # (label rect, arc) on the first line
+    for rect, arc in first.values():
+        assert arc.by is None and 0 < arc.bx - arc.ax < rect.width()  # a half too short for its label, running off right
+        assert rect.right() <= right
+        assert rect.right() == round(arc.ax - 4 - rect.width()) + rect.width()  # 4 px left of its leg
+    assert [rect.getRect() for rect, _arc in first.values()] == [(312, 29, 51, 12), (316, 43, 54, 12)]
+    assert not first[1][0].intersects(first[2][0])
