@@ -430,7 +430,9 @@ class DocView(QPlainTextEdit):
                 continue
             if relayout:
                 self._layout.plans.pop(number, None)
-                document.markContentsDirty(block.position(), block.length())
+                # Qt takes the length as removed and added again, so it
+                # reaches twice as far: half stays in this block.
+                document.markContentsDirty(block.position(), max(block.length() // 2, 1))
             if block.layout().lineCount():
                 rect = self.blockBoundingGeometry(block).translated(offset)
                 viewport.update(rect.adjusted(0, 0, 0, bottom_slop).toAlignedRect())
