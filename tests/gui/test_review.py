@@ -322,3 +322,30 @@ def test_closing_the_review_window_on_a_full_disk_says_the_time_was_not_saved(qt
     )
     assert (window.reporter.last_message, capsys.readouterr().err) == (message, f"Error: [E005] {message}\n")
     assert not window.isVisible() and window.session.document is None
+
+
+def test_gold_takes_work_finished_after_the_document_was_first_opened(qtbot, make_window, project_path):
+    from annotator.core.edits import SetStatus
+
+    with Project.open(project_path) as project:
+        project.apply(2, "bob", SetStatus("done", "in_progress"), who="bob")
+    window = make_window(project_path)
+    assert window.session.document.id == 1
+    press(qtbot, window, Qt.Key_PageDown)
+    qtbot.waitUntil(lambda: window.session.document.id == 2)
+    assert read_gold(project_path, 2, OTHER) == ("new", [], [])  # only alice had finished
+    with Project.open(project_path) as project:
+        project.apply(2, "bob", SetStatus("in_progress", "done"), who="bob")
+    press(qtbot, window, Qt.Key_PageUp)
+    qtbot.waitUntil(lambda: window.session.document.id == 1)
+    press(qtbot, window, Qt.Key_PageDown)
+    qtbot.waitUntil(lambda: window.session.document.id == 2)
+    assert read_gold(project_path, 2, OTHER) == (
+        "in_progress", [("Foxconn", "ORG", "human"), ("OpenAI", "ORG", "human")], []
+    )
+    assert window.reporter.last_message == (
+        "gold took 2 span(s) and 0 relation(s) the annotators now agree on (finished since: bob); Ctrl+Z takes them out"
+    )
+    assert sorted(s.label for s in window.session.aset.spans.values()) == ["ORG", "ORG"]
+    press(qtbot, window, Qt.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert read_gold(project_path, 2, OTHER) == ("in_progress", [], [])
