@@ -200,3 +200,25 @@ def test_cli_suggest_and_train_from_a_model(trained):
     assert result.exit_code == 0, result.output
     assert f"Model saved to {tmp / 'cli-model'}" in result.output
     assert (tmp / "cli-model" / "relations" / "weights.npz").is_file()
+
+
+def test_a_cancelled_refresh_leaves_each_document_with_its_old_or_its_new_suggestions(trained):
+    project, _items, model, _tmp = trained
+    owner = "model:tiny-model"
+    todo = unopened_document_ids(project)
+    old = [Span(1, 0, 3, "ORG", "model", 0.5)]
+    for doc_id in todo:
+        project.write_set(doc_id, owner, old, status="done", who=owner)
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 3  # cancel after three documents are written
+
+    report = api.suggest(project, model, cancelled=cancelled)
+    assert report.documents == 3
+    sets = [project.annotation_set(doc_id, owner) for doc_id in todo]
+    fresh = [[(s.start, s.end, s.label, s.score) for s in a.sorted_spans()] != [(0, 3, "ORG", 0.5)] for a in sets]
+    assert fresh == [True] * 3 + [False] * (len(todo) - 3)
+    api.suggest(project, model)  # the next refresh writes the rest
+    assert all(s.origin == "model" and s.score != 0.5 for doc_id in todo for s in project.annotation_set(doc_id, owner).spans.values())
