@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from annotator import api
-from annotator.core.errors import CancelledError
+from annotator.core.errors import BackgroundProcessError, CancelledError
 from annotator.gui.models.queue_model import QueueModel
 from annotator.ops.training import model_dir
 from annotator.store.model_sets import document_confidences
@@ -139,3 +139,18 @@ def test_opening_another_project_shows_that_projects_model_in_the_queue(qtbot, m
     window.file_ops.open_project(other)
     assert window.queue.model_owner == "model:news-model"
     assert not window.queue.table.isColumnHidden(QueueModel.CONFIDENCE)
+
+
+def test_a_training_that_fails_in_its_process_says_why(qtbot, make_window, tmp_path):
+    path = build_project(tmp_path)  # nothing finished yet
+    window = make_window(path)
+    with qtbot.waitSignal(window.model_ops.finished, timeout=120000) as blocker:
+        window.action("train_model").trigger()
+    _report, error = blocker.args
+    assert isinstance(error, BackgroundProcessError)
+    assert error.message == (
+        f"`annotator train {path} {model_dir(path)} --max-epochs 30` failed: Error: [E080] {path} has no finished "
+        "documents to train on; mark some documents done"
+    )
+    assert not model_dir(path).exists()
+    assert window.model_ops.idle()
