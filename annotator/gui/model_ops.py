@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QInputDialog, QMenu
 
 from ..core.errors import CancelledError
@@ -147,6 +147,8 @@ class ModelOps(QObject):
         operation = Operation("Training the model", self.window.project.path, None, self.window, cancellable=True,
                               task=task)
         operation.dialog.setAutoReset(False)
+        # a training runs for a while in the background: the label keys stay with the window
+        operation.dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         operation.task.progress.connect(self._progress)
         operation.finished.connect(self._done)
         self.running = operation
