@@ -14,14 +14,14 @@ from .core.scheme import Scheme
 from .ops.agreement import agreement
 from .ops.exporting import export
 from .ops.importing import ImportReport, import_files
-from .ops.merging import MergeReport, merge_projects
+from .ops.merging import MergeReport, merge_into_new, merge_projects
 from .ops.review import documents_by_disagreement, mark_reviewed, prepare_gold
 from .ops.suggesting import SuggestReport, suggest
 from .ops.training import evaluate_model, model_dir, train_model
 from .store.project import Project
 
 __all__ = [
-    "init_project", "open_project", "import_files", "export", "stats", "train_model", "merge_projects",
+    "init_project", "open_project", "import_files", "export", "stats", "train_model", "merge_projects", "merge_into_new",
     "agreement", "prepare_gold", "documents_by_disagreement", "mark_reviewed",
     "evaluate_model", "suggest", "model_dir", "uncertain_first", "SuggestReport",
     "MergeReport", "ImportReport", "Project", "Scheme",

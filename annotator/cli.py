@@ -217,16 +217,20 @@ def suggest(project: Path, model: str, progress_lines: bool) -> None:
 
 
 @cli.command()
-@click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("project", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("others", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 def merge(project: Path, others: tuple[Path, ...]) -> None:
     """Merge the documents and annotation sets of OTHERS (project files) into PROJECT.
 
     Documents match by text, sets by annotator; where both files changed a
     set, the later edit wins. OTHERS are only read. Running it again changes nothing.
+    A PROJECT that does not exist is created with the scheme OTHERS share.
     """
-    with api.open_project(project) as proj:
-        report = api.merge_projects(proj, others)
+    if not project.exists():
+        report = api.merge_into_new(project, others)
+    else:
+        with api.open_project(project) as proj:
+            report = api.merge_projects(proj, others)
     for line in report.lines():
         click.echo(line)
 

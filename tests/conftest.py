@@ -8,14 +8,35 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPORA = ROOT.parent / "shared" / "corpora"
 SEED = ROOT / "resources" / "sample" / "foxconn-openai-partnership.txt"
+
+# The peer tools' own files (brat, CoNLL, Prodigy, Label Studio, doccano,
+# SpERT exports): beside the repository as ../shared/corpora, or wherever
+# ANNOTATOR_CORPORA points. Tests that read them use the `corpora` fixture or
+# the `corpora` mark (when a module-level path or parametrize needs CORPORA);
+# without the folder they are skipped, for the one reason below. Every format
+# also has tests on files the tests write themselves.
+CORPORA_VARIABLE = "ANNOTATOR_CORPORA"
+CORPORA = Path(os.environ.get(CORPORA_VARIABLE) or ROOT.parent / "shared" / "corpora")
+CORPORA_MISSING = (
+    f"the peer tools' corpora are not at {CORPORA}: "
+    f"set {CORPORA_VARIABLE} to their folder to run the tests that read them"
+)
+
+
+def pytest_configure(config) -> None:
+    if os.environ.get(CORPORA_VARIABLE) and not CORPORA.is_dir():
+        raise pytest.UsageError(f"{CORPORA_VARIABLE} names {CORPORA}, which is not a folder")
+
+
+def pytest_runtest_setup(item) -> None:
+    if not CORPORA.is_dir() and ("corpora" in item.fixturenames or item.get_closest_marker("corpora")):
+        pytest.skip(CORPORA_MISSING)
 
 
 @pytest.fixture
 def corpora() -> Path:
-    if not CORPORA.is_dir():
-        pytest.fail(f"the shared corpora are missing: expected them at {CORPORA}")
+    """The folder of the peer tools' files (the test is skipped without it)."""
     return CORPORA
 
 

@@ -25,7 +25,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Collection, Mapping, Sequence
 
-from .edits import Batch, Edit, add_linked, delete_spans
+from .edits import (
+    AddRelation, AddSpan, Batch, DeleteRelation, DeleteSpan, Edit, UpdateRelation, UpdateSpan, add_linked, delete_spans,
+)
 from .errors import InvalidAnnotationError
 from .model import AnnotationSet, Relation, Span
 from .scheme import Scheme
@@ -445,3 +447,85 @@ def resolve(
     who = "none" if annotator is None else f"{annotator}'s version"
     return Batch(tuple(edits), f"take {who}")
 
+
+
+def gold_additions(
+    cands: Candidates,
+    gold: AnnotationSet,
+    decisions: Sequence[Edit],
+    auto: str = "unanimous",
+    *,
+    symmetric: Collection[str] = (),
+) -> tuple[list[Span], list[Relation]]:
+    """What ``initial_gold`` would start with now that gold does not have
+    and the reviewer has not decided on: the items annotators agreed on
+    after the gold set was made.
+
+    A span is left out when gold has a span overlapping it, or when one of
+    the reviewer's ``decisions`` (the gold set's journaled edits) added,
+    changed or deleted a span overlapping it; a relation is left out when
+    gold has it or a decision touched a relation with the same key.
+
+    Returns:
+        ``(spans, relations)`` for ``add_linked``: new spans have ids -1,
+        -2, ...; a relation end is such an id or the id of a span already in
+        gold.
+    """
+    spans, relations = initial_gold(cands, auto)
+    seen: dict[int, Span] = dict(gold.spans)
+    touched_spans: list[Span] = []
+    touched_relations: list[Relation] = []
+    for edit in _flatten(decisions):
+        for span in _edit_spans(edit):
+            seen.setdefault(span.id, span)
+            touched_spans.append(span)
+        touched_relations.extend(_edit_relations(edit))
+    decided_keys = set()
+    for rel in touched_relations:
+        head, child = seen.get(rel.head), seen.get(rel.child)
+        if head is not None and child is not None:
+            decided_keys.add(relation_key(span_key(head), span_key(child), rel.label, symmetric))
+    taken = [(s.start, s.end) for s in gold.spans.values()] + [(s.start, s.end) for s in touched_spans]
+    gold_spans, gold_relations = _gold_index(gold, symmetric)
+    ids: dict[int, int] = {}  # initial_gold's id -> id in the answer (new or in gold)
+    keys: dict[int, SpanKey] = {}
+    added: list[Span] = []
+    for span in spans:
+        keys[span.id] = span_key(span)
+        if span_key(span) in gold_spans:
+            ids[span.id] = gold_spans[span_key(span)][0].id
+        elif not any(start < span.end and span.start < end for start, end in taken):
+            ids[span.id] = -(len(added) + 1)
+            added.append(replace(span, id=ids[span.id]))
+    linked: list[Relation] = []
+    for rel in relations:
+        key = relation_key(keys[rel.head], keys[rel.child], rel.label, symmetric)
+        if key in gold_relations or key in decided_keys or rel.head not in ids or rel.child not in ids:
+            continue
+        linked.append(replace(rel, id=-(len(linked) + 1), head=ids[rel.head], child=ids[rel.child]))
+    return added, linked
+
+
+def _flatten(edits: Sequence[Edit]) -> list[Edit]:
+    out: list[Edit] = []
+    for edit in edits:
+        out.extend(_flatten(edit.edits) if isinstance(edit, Batch) else [edit])
+    return out
+
+
+def _edit_spans(edit: Edit) -> list[Span]:
+    if isinstance(edit, (AddSpan, DeleteSpan)):
+        return [edit.span]
+    if isinstance(edit, UpdateSpan):
+        return [edit.before, edit.after]
+    return []
+
+
+def _edit_relations(edit: Edit) -> list[Relation]:
+    if isinstance(edit, (AddSpan, DeleteSpan)):
+        return list(edit.relations)
+    if isinstance(edit, (AddRelation, DeleteRelation)):
+        return [edit.relation]
+    if isinstance(edit, UpdateRelation):
+        return [edit.before, edit.after]
+    return []

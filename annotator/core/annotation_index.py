@@ -99,9 +99,10 @@ class AnnotationIndex:
             rel_pars[rel.id] = pars
             for q in pars:
                 par_relations.setdefault(q, set()).add(rel.id)
+        # Lanes are worked out a paragraph at a time when first asked for
+        # (most paragraphs of a long text are never shown).
         self._lanes.clear()
         self._stacked.clear()
-        self._restack()
 
     def update(self, spans: Mapping[int, Span], relations: Mapping[int, Relation]) -> IndexChange:
         """Bring the index in line with new mappings and say what changed.
@@ -191,18 +192,32 @@ class AnnotationIndex:
 
     def lane(self, span_id: int) -> int:
         """Stacking lane of a span (0 when unknown)."""
-        return self._lanes.get(span_id, 0)
+        lane = self._lanes.get(span_id)
+        if lane is None:
+            self._stack_around(span_id)
+            lane = self._lanes.get(span_id, 0)
+        return lane
 
     def is_stacked(self, span_id: int) -> bool:
         """Whether the span overlaps another span of the set."""
+        if span_id not in self._lanes:
+            self._stack_around(span_id)
         return span_id in self._stacked
+
+    def _stack_around(self, span_id: int) -> None:
+        span = self._spans.get(span_id)
+        if span is not None:
+            self._restack(self.paragraphs_of(span))
 
     def spans_in(self, paragraph: int) -> list[Span]:
         """Spans touching a paragraph, outer lanes first, then by start: the
         order in which to paint fills so inner spans end up on top."""
         ids = self._par_spans.get(paragraph, ())
+        lanes = self._lanes
+        if any(i not in lanes for i in ids):
+            self._restack((paragraph,))
         spans = [self._spans[i] for i in ids]
-        spans.sort(key=lambda s: (-self._lanes.get(s.id, 0), s.start, s.end, s.id))
+        spans.sort(key=lambda s: (-lanes.get(s.id, 0), s.start, s.end, s.id))
         return spans
 
     def relations_in(self, paragraph: int) -> list[Relation]:
@@ -257,43 +272,39 @@ class AnnotationIndex:
         for p in self._rel_pars.pop(rel.id, ()):
             self._par_relations.get(p, set()).discard(rel.id)
 
-    def _restack(self, paragraphs: Iterable[int] | None = None) -> set[int]:
-        """Recompute lanes (of the spans in ``paragraphs`` and everything they
-        overlap, or of all spans); return ids whose lane or stacked flag changed.
+    def _restack(self, paragraphs: Iterable[int]) -> set[int]:
+        """Recompute the lanes of the spans in ``paragraphs`` and everything
+        they overlap; return ids whose lane or stacked flag changed (a span
+        whose lane was never worked out has not been drawn: it is not listed).
 
         Spans that overlap share a paragraph, so closing the paragraph set
         over spans that reach outside it yields whole overlap groups, whose
         lanes do not depend on any other span.
         """
-        if paragraphs is None:
-            spans = sorted(self._spans.values(), key=_ID)  # equal spans stack by id
-            lanes, flags = span_stacking([(s.start, s.end) for s in spans])
-            ids = [s.id for s in spans]
-            self._lanes = dict(zip(ids, lanes))
-            self._stacked = {sid for sid, flag in zip(ids, flags) if flag}
-            return set(ids)
-        else:
-            ids = set()
-            todo = set(paragraphs)
-            seen: set[int] = set()
-            while todo:
-                p = todo.pop()
-                seen.add(p)
-                for sid in self._par_spans.get(p, ()):
-                    if sid not in ids:
-                        ids.add(sid)
-                        todo.update(q for q in self.paragraphs_of(self._spans[sid]) if q not in seen)
+        ids: set[int] = set()
+        todo = set(paragraphs)
+        seen: set[int] = set()
+        while todo:
+            p = todo.pop()
+            seen.add(p)
+            for sid in self._par_spans.get(p, ()):
+                if sid not in ids:
+                    ids.add(sid)
+                    todo.update(q for q in self.paragraphs_of(self._spans[sid]) if q not in seen)
         spans = [self._spans[i] for i in sorted(ids)]  # equal spans stack by id
         lanes, flags = span_stacking([(s.start, s.end) for s in spans])
         moved = set()
         old_lanes, old_stacked = self._lanes, self._stacked
         for span, lane, flag in zip(spans, lanes, flags):
             sid = span.id
+            known = sid in old_lanes
             if old_lanes.get(sid) != lane:
-                moved.add(sid)
+                if known:
+                    moved.add(sid)
                 old_lanes[sid] = lane
             if flag != (sid in old_stacked):
-                moved.add(sid)
+                if known:
+                    moved.add(sid)
                 if flag:
                     old_stacked.add(sid)
                 else:

@@ -144,3 +144,15 @@ class ReviewError(AnnotatorError):
     """A document cannot be reviewed as asked (unknown annotator, no gold set, bad mode)."""
 
     code = "E100"
+
+
+class InstallationError(AnnotatorError):
+    """A file the package ships with is missing: the installation is incomplete."""
+
+    code = "E110"
+
+
+class NoDisplayError(AnnotatorError):
+    """A window was asked for where there is no display to show it on."""
+
+    code = "E111"

@@ -14,9 +14,7 @@ from typing import Any, Iterable
 import jsonschema
 
 from .errors import SchemeError
-
-SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
-RESOURCES_DIR = Path(__file__).resolve().parents[2] / "resources"
+from .shipped import RESOURCES_DIR, SCHEMAS_DIR
 
 # Colours handed to labels that come without one (brat, CoNLL, ...): distinct
 # pastels on which black text stays readable.

@@ -8,6 +8,7 @@ segment it, and which language would.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 # code point ranges of scripts written without spaces between words
@@ -21,6 +22,9 @@ SCRIPT_LANGUAGE = {"han": "zh", "kana": "ja", "thai": "th", "lao": "lo", "myanma
 SEGMENTED = {"zh": {"han"}, "ja": {"han", "kana"}, "th": {"thai"}, "lo": {"lao"}, "my": {"myanmar"}, "km": {"khmer"}}
 SAMPLE = 20_000  # characters looked at, from the start of the text
 MOSTLY = 0.5
+# any character of those ranges: most texts have none, and one search in C
+# tells so (the loop over each character cost more than tokenizing the text)
+_ANY_UNSPACED = re.compile("[" + "".join(f"{chr(low)}-{chr(high)}" for low, high, _ in _RANGES) + "]")
 
 
 def script_of(char: str) -> str | None:
@@ -49,6 +53,8 @@ def unsegmented_language(text: str, language: str) -> str | None:
     """The language to tokenize ``text`` with when most of its letters are in
     a script written without spaces that ``language`` does not segment (``ja``
     when it has kana, ``zh`` for Han alone ...); None when ``language`` suits it."""
+    if not _ANY_UNSPACED.search(text, 0, SAMPLE):
+        return None
     counts, letters = unspaced_scripts(text)
     if not letters or sum(counts.values()) < MOSTLY * letters:
         return None

@@ -27,7 +27,7 @@ from ..core.model import AnnotationSet, Document, Relation, Span
 from ..core.scheme import Scheme
 from .brat_conf import CONF, VISUAL, parse
 from .brat_conf_writer import Used, conf_text, event_roles, extended_conf, visual_text
-from .losses import count_scores
+from .losses import count_scores, count_suggestions
 from .registry import Items, WriteReport
 
 _EVENT_ID = re.compile(r"E([1-9]\d*)")
@@ -128,6 +128,7 @@ def ann_lines(
         report.lose("span attributes brat cannot hold", int(bool(set(span.attrs) - SPAN_KEYS)))
     report.spans += len(spans)
     count_scores(report, aset, "brat")
+    count_suggestions(report, aset, "brat", owner_kept=False)
     events: dict[str, _EventOut] = {}
     first_event: dict[int, str] = {}  # trigger span id -> the event its role relations join
     for span in spans:

@@ -38,7 +38,7 @@ from ..core.errors import FormatError
 from ..core.model import AnnotationSet, Document, Problem, Record, SetData, Span, Token
 from ..core.scheme import Scheme
 from ..core.validate import TokenIndex
-from .losses import count_scores
+from .losses import count_scores, count_suggestions
 from .registry import FormatSpec, Items, WriteReport, iter_lines, register
 
 EXTENSIONS = (".conll", ".iob", ".bio", ".bioes", ".bilou")
@@ -293,6 +293,7 @@ def document_sentences(document: Document, aset: AnnotationSet, *, tags: str, re
     report.spans += len(kept)
     report.lose("relations (CoNLL has no relations)", len(aset.relations))
     count_scores(report, aset, "CoNLL")
+    count_suggestions(report, aset, "CoNLL", owner_kept=False)
     all_tags = spans_to_tags(kept, len(tokens), tags)
     sentences: list[list[tuple[str, str]]] = []
     for i, tok in enumerate(tokens):

@@ -34,7 +34,7 @@ from typing import Any, Iterator
 from ..core.model import Problem, Record, Relation, SetData, Span
 from ..core.scheme import Scheme
 from .json_input import first_record, json_lines, offset_value, stream_json
-from .losses import count_extras
+from .losses import count_extras, count_suggestions
 from .registry import FormatSpec, Items, WriteReport, iter_lines, register
 
 TEXT_KEYS = ("text", "data", "column_data")
@@ -202,6 +202,7 @@ def write(items: Items, out: Path, *, scheme: Scheme | None = None) -> WriteRepo
     with open(out, "w", encoding="utf-8") as fh:
         for document, aset in items:
             count_extras(report, aset, "doccano")
+            count_suggestions(report, aset, "doccano", owner_kept=True)
             entities, ids = [], {}
             for span in aset.sorted_spans():
                 if span.fragments:

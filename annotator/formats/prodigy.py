@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator
 
-from ..core.model import AnnotationSet, Document, Problem, Record, Relation, SetData, Span, Token
+from ..core.model import ORIGINS, AnnotationSet, Document, Problem, Record, Relation, SetData, Span, Token
 from ..core.scheme import Scheme
 from ..core.validate import TokenIndex
 from .json_input import json_lines, offset_value
@@ -78,7 +78,7 @@ def task_to_record(task: Any, source: str) -> Record:
 
     for number, item in enumerate(_list(task, "spans"), start=1):
         key = read_span(item, f"span {number}")
-        spans.append(Span(len(spans) + 1, *key, "import"))
+        spans.append(Span(len(spans) + 1, *key, span_origin(item)))
         listed.setdefault(key, spans[-1])
     relations = []
     for number, item in enumerate(_list(task, "relations"), start=1):
@@ -89,7 +89,7 @@ def task_to_record(task: Any, source: str) -> Record:
             # a relation repeats its spans: the one listed in "spans", else a new one
             key = read_span(item[role], f"relation {number} {role}")
             if key not in listed:
-                spans.append(Span(len(spans) + 1, *key, "import"))
+                spans.append(Span(len(spans) + 1, *key, span_origin(item[role])))
                 listed[key] = spans[-1]
             ends.append(listed[key])
         label = item.get("label")
@@ -157,6 +157,13 @@ def sniff(path: Path) -> bool:
 
 
 # -- writing -------------------------------------------------------------------
+def span_origin(item: dict) -> str:
+    """A span's ``origin`` as this writer keeps it; ``import`` when the file
+    gives none (Prodigy itself writes none) or one this tool does not know."""
+    origin = item.get("origin")
+    return origin if isinstance(origin, str) and origin in ORIGINS else "import"
+
+
 def tokens_out(document: Document) -> list[dict]:
     return [
         {"text": document.text[t.start : t.end], "start": t.start, "end": t.end, "id": i, "ws": t.ws}
@@ -170,6 +177,7 @@ def span_out(span: Span, index: TokenIndex, text: str) -> dict:
     if rng is not None:
         out["token_start"], out["token_end"] = rng
     out["label"] = span.label
+    out["origin"] = span.origin
     return out
 
 

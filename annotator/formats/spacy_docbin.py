@@ -6,7 +6,7 @@ from typing import Iterator
 
 from ..core.model import Problem, Record
 from ..core.scheme import Scheme
-from .losses import count_extras, count_widened
+from .losses import count_extras, count_suggestions, count_widened
 from .registry import FormatSpec, Items, WriteReport, register
 
 
@@ -25,6 +25,7 @@ def write(items: Items, out: Path, *, scheme: Scheme | None = None) -> WriteRepo
         for document, aset in items:
             count_extras(report, aset, "spaCy")
             count_widened(report, aset, "spaCy")
+            count_suggestions(report, aset, "spaCy", owner_kept=True)
             yield document, aset
 
     counts = write_docbin(counted(), out)

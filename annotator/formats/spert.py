@@ -35,7 +35,7 @@ from ..core.model import Problem, Record, Relation, SetData, Span, Token
 from ..core.scheme import Scheme
 from ..core.validate import TokenIndex
 from .json_input import first_record, load_json, stream_json
-from .losses import count_extras
+from .losses import count_extras, count_suggestions
 from .registry import FormatSpec, Items, WriteReport, register
 
 TYPES_SUFFIX = "_types.json"
@@ -176,6 +176,7 @@ def write(items: Items, out: Path, *, scheme: Scheme | None = None) -> WriteRepo
     sentences = []
     for document, aset in items:
         count_extras(report, aset, "SpERT")
+        count_suggestions(report, aset, "SpERT", owner_kept=False)
         words = [t for t in document.tokens if document.text[t.start : t.end].strip()]
         index = TokenIndex(words)
         entities, positions = [], {}

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
-from ..core.errors import AnnotatorError
+from ..core.errors import AnnotatorError, NoDisplayError
 from ..store.project import Project
 from .main_window import MainWindow
 from .sample import sample_project
@@ -49,10 +49,49 @@ QProgressBar::chunk { background: #7cc68d; border-radius: 3px; }
 """
 
 
-def create_app(argv: list[str] | None = None) -> QApplication:
-    """The QApplication (the existing one when there is one), with the house look."""
+# Qt platform plugins that draw without a display server
+HEADLESS_PLATFORMS = ("offscreen", "minimal", "minimalegl", "vnc", "linuxfb", "eglfs")
+# the display server each platform plugin connects to, by its variable
+DISPLAY_VARIABLES = {"xcb": ("DISPLAY",), "wayland": ("WAYLAND_DISPLAY",)}
+
+
+def check_display(*, screenshot: bool = False) -> None:
+    """Make sure Qt has a display before it is asked for one: without one,
+    creating the QApplication aborts the process (with a hint about
+    ``libxcb-cursor0`` that does not apply).
+
+    With ``screenshot`` and no display, the window is rendered offscreen.
+    Raises ``NoDisplayError``, saying how to run the app, otherwise.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    setting = os.environ.get("QT_QPA_PLATFORM", "")
+    platforms = [entry.split(":")[0] for entry in setting.split(";") if entry] or ["xcb", "wayland"]
+    if any(p in HEADLESS_PLATFORMS for p in platforms):
+        return
+    variables = [v for p in platforms for v in DISPLAY_VARIABLES.get(p.split("-")[0], ("DISPLAY", "WAYLAND_DISPLAY"))]
+    if any(os.environ.get(v) for v in variables):
+        return
+    if screenshot:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        return
+    raise NoDisplayError(
+        f"there is no display to show the window on ({' and '.join(dict.fromkeys(variables))} not set"
+        + (f", QT_QPA_PLATFORM={setting}" if setting else "")
+        + "). Run it on a virtual screen: xvfb-run -s \"-screen 0 1280x800x24\" annotator open ...; "
+        "or render the window into a PNG without one: annotator open --screenshot window.png"
+    )
+
+
+def create_app(argv: list[str] | None = None, *, screenshot: bool = False) -> QApplication:
+    """The QApplication (the existing one when there is one), with the house look.
+
+    Raises ``NoDisplayError`` (see :func:`check_display`) instead of letting Qt
+    abort when there is nowhere to show a window.
+    """
     app = QApplication.instance()
     if app is None:
+        check_display(screenshot=screenshot)
         app = QApplication(argv if argv is not None else [sys.argv[0]])
     app.setApplicationName(APPLICATION)
     app.setApplicationDisplayName("Annotator")
@@ -102,8 +141,8 @@ def run(project_path: str | Path | None, annotator: str | None, screenshot: str 
     ``ANNOTATOR_TEST_SCRIPT``, it runs once the window is shown, with
     ``window`` and ``app`` in its globals (end-to-end tests use it).
     """
-    app = create_app()
     try:
+        app = create_app(screenshot=screenshot is not None)
         window = open_window(project_path, annotator, ask=screenshot is None)
     except AnnotatorError as exc:
         print(f"Error: {exc}", file=sys.stderr)

@@ -312,18 +312,36 @@ class BlockPlanner:
             lp = plan.lines[li]
             _spread_ends(items, anchors)
             base = -rows[li] * (m.tag_height + m.tag_spacing) - m.arc_pad
-            levels = arc_levels([(a.ax, a.bx) for a in items])
-            for a, level in zip(items, levels):
+            texts = [self.relation_text(a.rel) if self.relation_text is not None else a.rel.label for a in items]
+            lefts = [_label_left(a, m.arc_label_width(text), lp) for a, text in zip(items, texts)]
+            # An arc's level keeps its label clear of the arcs beside it too.
+            spans = [
+                (min(a.ax, a.bx, left), max(a.ax, a.bx, left + m.arc_label_width(text)))
+                for a, text, left in zip(items, texts, lefts)
+            ]
+            for a, text, left, level in zip(items, texts, lefts, arc_levels(spans)):
                 level = min(level, m.MAX_ARC_LEVELS - 1)
                 y = base - (level + 0.5) * m.arc_step
-                rel = a.rel
-                text = self.relation_text(rel) if self.relation_text is not None else rel.label
-                width = m.arc_label_width(text)
-                # Both halves of an arc split over two lines carry the label.
-                mid = (a.ax + a.bx) / 2
-                mid = max(lp.left + width / 2, min(mid, lp.right - width / 2))
-                label = QRectF(round(mid - width / 2), round(y - m.arc_step / 2 + 1), width, m.arc_step - 2)
-                lp.arcs.append(ArcPlan(rel.id, text, a.ax, a.ay, a.bx, a.by, y, a.arrow, label))
+                label = QRectF(round(left), round(y - m.arc_step / 2 + 1), m.arc_label_width(text), m.arc_step - 2)
+                lp.arcs.append(ArcPlan(a.rel.id, text, a.ax, a.ay, a.bx, a.by, y, a.arrow, label))
+
+
+#: Room left between a label beside an arc's leg and the leg.
+_LABEL_GAP = 4
+
+
+def _label_left(arc: _Arc, width: float, lp: LinePlan) -> float:
+    """Left edge of an arc's label: centred over the arc, inside the line.
+
+    Both halves of an arc split over two lines carry the label; a half too
+    short for it has it beside its leg, on the side away from the edge, so
+    it is neither squeezed against the edge nor drawn over the leg.
+    """
+    if arc.by is None and abs(arc.bx - arc.ax) < width + 2 * _LABEL_GAP:
+        left = arc.ax - _LABEL_GAP - width if arc.bx > arc.ax else arc.ax + _LABEL_GAP
+    else:
+        left = (arc.ax + arc.bx - width) / 2
+    return max(lp.left, min(left, lp.right - width))
 
 
 @dataclass

@@ -6,11 +6,12 @@ and the window that owns it turns those into edits and calls
 ``update_annotations`` with the result.
 
 Signals
-    ``selectionMade(start, end)``: the user selected text with the mouse;
-    offsets are Python indices, snapped to token boundaries unless Alt was
-    held. ``spanClicked(span_id)``: a click on a span's text or tag.
+    ``selectionMade(start, end)``: the user selected text with the mouse or
+    with Shift and the arrow keys (each key press); offsets are Python
+    indices, snapped to token boundaries unless Alt was held. ``spanClicked(span_id)``: a click on a span's text or tag.
     ``relationClicked(relation_id)``: a click on an arc or its label.
-    ``backgroundClicked()``: a click on nothing in particular.
+    ``backgroundClicked()``: a click on nothing in particular (or a
+    keyboard selection shrunk to nothing but whitespace).
     ``spanMenuRequested(span_id, global_pos)`` and
     ``relationMenuRequested(relation_id, global_pos)``: a right click (or the
     menu key) on a span or an arc.
@@ -23,6 +24,7 @@ from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QFont,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -72,6 +74,8 @@ class DocView(QPlainTextEdit):
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
+        # Not a text editor: the keyboard selects from an invisible cursor.
+        self.setCursorWidth(0)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -92,6 +96,8 @@ class DocView(QPlainTextEdit):
         self._painter = AnnotationPainter(self._state, self._metrics)
         self._layout.planner = self._planner
         self._press: tuple[QPointF, Hit | None, bool] | None = None
+        # (raw, snapped) (anchor, position) of the last keyboard selection
+        self._key_cursor: tuple[tuple[int, int], tuple[int, int]] | None = None
         self._link_source: int | None = None  # head of a relation being drawn
         self._pointer: QPointF | None = None  # the mouse over the viewport
         self._matches: list[tuple[int, int]] = []
@@ -424,7 +430,9 @@ class DocView(QPlainTextEdit):
                 continue
             if relayout:
                 self._layout.plans.pop(number, None)
-                document.markContentsDirty(block.position(), block.length())
+                # Qt takes the length as removed and added again, so it
+                # reaches twice as far: half stays in this block.
+                document.markContentsDirty(block.position(), max(block.length() // 2, 1))
             if block.layout().lineCount():
                 rect = self.blockBoundingGeometry(block).translated(offset)
                 viewport.update(rect.adjusted(0, 0, 0, bottom_slop).toAlignedRect())
@@ -516,6 +524,39 @@ class DocView(QPlainTextEdit):
             else:
                 self.backgroundClicked.emit()
 
+    # -- keyboard -------------------------------------------------------------
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt name)
+        """Shift and the arrow (Home, End, Ctrl+arrow...) keys select text
+        like a mouse drag: each press shows and reports the selection snapped
+        to tokens (exact with Alt); the next press goes on from where the
+        keys, not the snapping, left the cursor."""
+        shift = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        if alt and shift:
+            # Alt would keep Qt from reading Shift+arrow as "extend the selection".
+            event = QKeyEvent(event.type(), event.key(), event.modifiers() & ~Qt.KeyboardModifier.AltModifier,
+                              event.text(), event.isAutoRepeat(), event.count())
+        cursor = self.textCursor()
+        if self._key_cursor is not None and self._key_cursor[1] == (cursor.anchor(), cursor.position()):
+            cursor.setPosition(self._key_cursor[0][0])
+            cursor.setPosition(self._key_cursor[0][1], QTextCursor.MoveMode.KeepAnchor)
+            self.setTextCursor(cursor)
+        self._key_cursor = None
+        before = (cursor.anchor(), cursor.position())
+        super().keyPressEvent(event)
+        cursor = self.textCursor()
+        after = (cursor.anchor(), cursor.position())
+        if not shift or after == before:
+            return
+        if not cursor.hasSelection():
+            self.backgroundClicked.emit()  # nothing selected any more
+            return
+        if self._finish_selection(cursor, precise=alt):
+            snapped = self.textCursor()
+            self._key_cursor = (after, (snapped.anchor(), snapped.position()))
+        else:
+            self.backgroundClicked.emit()
+
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802 (Qt name)
         hit = self._hit(QPointF(event.pos()))  # viewport coordinates, as for the mouse
         if hit is None:
@@ -525,18 +566,22 @@ class DocView(QPlainTextEdit):
         else:
             self.spanMenuRequested.emit(hit.id, event.globalPos())
 
-    def _finish_selection(self, cursor: QTextCursor, *, precise: bool) -> None:
+    def _finish_selection(self, cursor: QTextCursor, *, precise: bool) -> bool:
+        """Snap the selection of ``cursor``, show it and report it; False
+        (and nothing selected) when it held only whitespace."""
         offsets = self._state.offsets
         start = offsets.to_index(cursor.selectionStart())
         end = offsets.to_index(cursor.selectionEnd())
         snapped = self.snap_selection(start, end, precise=precise)
         if snapped is None:
             self.clear_text_selection()
-            return
-        cursor.setPosition(offsets.to_display(snapped[0]))
-        cursor.setPosition(offsets.to_display(snapped[1]), QTextCursor.MoveMode.KeepAnchor)
+            return False
+        anchor, position = snapped if cursor.position() >= cursor.anchor() else snapped[::-1]
+        cursor.setPosition(offsets.to_display(anchor))
+        cursor.setPosition(offsets.to_display(position), QTextCursor.MoveMode.KeepAnchor)
         self.setTextCursor(cursor)
         self.selectionMade.emit(*snapped)
+        return True
 
     # -- tooltips -----------------------------------------------------------
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt name)

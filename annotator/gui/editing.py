@@ -132,7 +132,7 @@ class EditController(QObject):
 
     # -- view signals ----------------------------------------------------------
     def on_text_selected(self, start: int, end: int) -> None:
-        """A mouse selection (token-snapped): the next label key makes it a span."""
+        """A mouse or Shift+arrow selection (token-snapped): the next label key makes it a span."""
         self.relation_head = self.relation_target = None
         self.span_id = self.relation_id = None
         self.view.select_span(None)

@@ -4,14 +4,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget,
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+    QPushButton, QWidget,
 )
 
 from ..formats import registry
 from ..ops.exporting import DEFAULT_FORMAT
+from ..ops.importing import ImportWording
 
-PREANNOTATORS = (("Rules (offline)", "rules"), ("None", "none"))
+# the pre-annotator combo: label and value; MODEL_FOLDER takes the folder typed or chosen beside it
+MODEL_FOLDER = "model-folder"
+PREANNOTATORS = (("Rules (offline)", "rules"), ("None", "none"), ("A model folder", MODEL_FOLDER))
+ADD_LABELS_TEXT = "Add the labels the files or the pre-annotator use"
+# how import errors name this dialog's options (the CLI names its flags instead)
+DIALOG_WORDING = ImportWording(
+    add_labels=f'tick "{ADD_LABELS_TEXT}" in the import dialog',
+    other_preannotator="choose another pre-annotator in it, or None",
+)
+
+
+@dataclass(frozen=True)
+class ImportChoice:
+    """What ``annotator.ops.importing.import_files`` is called with."""
+
+    sources: tuple[Path, ...]
+    preannotate: str
+    add_labels: bool
 
 
 @dataclass(frozen=True)
@@ -31,6 +51,64 @@ def ask_import_sources(parent: QWidget) -> list[Path]:
         "Documents (*.txt *.jsonl *.json *.csv *.tsv *.ann *.spacy *.conll *.iob);;All files (*)",
     )
     return [Path(f) for f in files]
+
+
+class ImportDialog(QDialog):
+    """The pre-annotator (rules, none, or a model folder) and whether to add
+    the labels the files or the pre-annotator use, as the CLI's
+    ``--preannotate`` and ``--add-labels`` offer."""
+
+    def __init__(self, sources: list[Path], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("import_dialog")
+        self.setWindowTitle("Import documents")
+        self.sources = tuple(sources)
+        self.preannotate = QComboBox()
+        self.preannotate.setObjectName("preannotate")
+        for text, value in PREANNOTATORS:
+            self.preannotate.addItem(text, value)
+        self.model_path = QLineEdit()
+        self.model_path.setObjectName("model_path")
+        self.model_path.setPlaceholderText("a model folder from `annotator train`, or a spaCy pipeline")
+        self.browse = QPushButton("Choose…")
+        self.browse.clicked.connect(self._browse)
+        model = QHBoxLayout()
+        model.addWidget(self.model_path, 1)
+        model.addWidget(self.browse)
+        self.add_labels = QCheckBox(ADD_LABELS_TEXT)
+        self.add_labels.setObjectName("add_labels")
+        form = QFormLayout(self)
+        count = QLabel(f"{len(self.sources)} file(s) or folder(s)")
+        count.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow("Import", count)
+        form.addRow("Pre-annotate with", self.preannotate)
+        form.addRow("Model", model)
+        form.addRow(self.add_labels)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        form.addRow(self.buttons)
+        self.preannotate.currentIndexChanged.connect(self._model_shown)
+        self._model_shown()
+
+    def _model_shown(self) -> None:
+        wanted = self.preannotate.currentData() == MODEL_FOLDER
+        self.model_path.setEnabled(wanted)
+        self.browse.setEnabled(wanted)
+
+    def _browse(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Model folder")
+        if chosen:
+            self.model_path.setText(chosen)
+
+    def choice(self) -> ImportChoice | None:
+        """The choice, or None when "A model folder" is chosen without a folder."""
+        preannotate = self.preannotate.currentData()
+        if preannotate == MODEL_FOLDER:
+            preannotate = self.model_path.text().strip()
+            if not preannotate:
+                return None
+        return ImportChoice(self.sources, preannotate, self.add_labels.isChecked())
 
 
 class ExportDialog(QDialog):

@@ -15,7 +15,7 @@ from ..core.errors import AnnotatorError, CancelledError
 from ..ops.exporting import export
 from ..ops.importing import import_files
 from ..store.project import Project
-from .file_dialogs import ExportChoice, ExportDialog, ask_import_sources
+from .file_dialogs import DIALOG_WORDING, ExportChoice, ExportDialog, ImportChoice, ImportDialog, ask_import_sources
 from .workers import Operation
 
 if TYPE_CHECKING:
@@ -60,14 +60,30 @@ class FileOps(QObject):
     # -- import ----------------------------------------------------------------
     def ask_import(self) -> None:
         sources = ask_import_sources(self.window)
-        if sources:
-            self.import_files(sources)
+        if not sources:
+            return
+        dialog = ImportDialog(sources, self.window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        choice = dialog.choice()
+        if choice is None:
+            self.window.reporter.info("no model folder given; nothing imported")
+            return
+        self.import_choice(choice)
 
-    def import_files(self, sources: list[Path], *, preannotate: str = "rules") -> None:
-        """Import files in the background, pre-annotating new documents."""
+    def import_choice(self, choice: ImportChoice) -> None:
+        """Import as the import dialog says, in the background."""
+        self.import_files(list(choice.sources), preannotate=choice.preannotate, add_labels=choice.add_labels)
+
+    def import_files(self, sources: list[Path], *, preannotate: str = "rules", add_labels: bool = False) -> None:
+        """Import files in the background, pre-annotating new documents; errors
+        name the import dialog's options."""
 
         def job(project: Project, progress) -> Any:
-            return import_files(project, sources, preannotate=preannotate, progress=progress)
+            return import_files(
+                project, sources, preannotate=preannotate, add_labels=add_labels, progress=progress,
+                wording=DIALOG_WORDING,
+            )
 
         self._run("import", "Importing", job)
 
@@ -109,6 +125,9 @@ class FileOps(QObject):
         elif error is not None:
             self.window.reporter.error(error, context=f"{kind} failed")
         elif kind == "import":
+            if result.labels_added or result.relation_types_added:
+                self.window.project.reload_scheme()
+                self.window.load_scheme()
             self.window.queue.model.reload()
             self.window.status.set_progress(*self.window.progress.recount())
             self.window.reporter.info(f"imported: {result.summary()}")

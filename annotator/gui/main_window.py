@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.key_actions: list[QAction] = []
         self.progress = navigation.Progress(project, annotator)
         self._shown: tuple[int, str] | None = None  # (document id, status) the progress counted
-        self._load_scheme()
+        self.load_scheme()
         self.clock = QTimer(self)
         self.clock.setInterval(1000)
         self.clock.timeout.connect(self._show_time)
@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
         self.doc_view.spanMenuRequested.connect(self._span_menu)
         self.doc_view.relationMenuRequested.connect(self._relation_menu)
 
-    def _load_scheme(self) -> None:
+    def load_scheme(self) -> None:
         """(Re)build what depends on the scheme: label keys, palette, guidelines."""
         scheme = self.project.scheme
         for action in self.key_actions:
@@ -426,7 +426,7 @@ class MainWindow(QMainWindow):
         self.progress = navigation.Progress(project, self.annotator)
         self._shown = None
         self.cheatsheet = None
-        self._load_scheme()
+        self.load_scheme()
         self.model_ops.project_replaced()
         self.start()
 

@@ -114,12 +114,14 @@ def read_docbin(path: Path, *, lang: str = "en") -> Iterator[Record | Problem]:
     for i, doc in enumerate(docs):
         source = f"{path}:doc {i + 1}"
         tokens = [Token(t.idx, t.idx + len(t.text), bool(t.whitespace_)) for t in doc]
-        group = doc.spans[SPANS_KEY] if SPANS_KEY in doc.spans else doc.ents
-        spans: dict[tuple[int, int, str], Span] = {}
-        for sp in group:
-            spans.setdefault((sp.start_char, sp.end_char, sp.label_), Span(len(spans) + 1, sp.start_char, sp.end_char, sp.label_, "import"))
-        for ent in doc.ents:
-            spans.setdefault((ent.start_char, ent.end_char, ent.label_), Span(len(spans) + 1, ent.start_char, ent.end_char, ent.label_, "import"))
+        # every span of the group as written (the importer merges and counts
+        # duplicates), plus entities the group lacks: ents repeat its spans
+        group = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
+        grouped = {(sp.start_char, sp.end_char, sp.label_) for sp in group}
+        spans = [
+            Span(i, sp.start_char, sp.end_char, sp.label_, "import")
+            for i, sp in enumerate(group + [e for e in doc.ents if (e.start_char, e.end_char, e.label_) not in grouped], 1)
+        ]
         try:
             data, meta = _user_sets(doc.user_data, spans)
         except ValueError as exc:
@@ -128,9 +130,13 @@ def read_docbin(path: Path, *, lang: str = "en") -> Iterator[Record | Problem]:
         yield Record(text=doc.text, source=source, meta=meta, tokens=tokens, sets=[data])
 
 
-def _user_sets(user: object, spans: dict[tuple[int, int, str], Span]) -> tuple[SetData, dict]:
+def _user_sets(user: object, spans: list[Span]) -> tuple[SetData, dict]:
     """The set and metadata the writer keeps in ``doc.user_data``; ``ValueError``
-    says what is not of the shape it writes."""
+    says what is not of the shape it writes. Relations name spans by offsets
+    and label: the first span that matches."""
+    by_key: dict[tuple[int, int, str], Span] = {}
+    for span in spans:
+        by_key.setdefault((span.start, span.end, span.label), span)
     user = user or {}
     if not isinstance(user, dict):
         raise ValueError(f"expected a mapping, not {type(user).__name__}")
@@ -150,11 +156,11 @@ def _user_sets(user: object, spans: dict[tuple[int, int, str], Span]) -> tuple[S
             raise ValueError(
                 f"relation {number} is not [[head_start, head_end, head_label], [child_start, child_end, child_label], label]"
             )
-        head, child = spans.get(ends[0]), spans.get(ends[1])
+        head, child = by_key.get(ends[0]), by_key.get(ends[1])
         if head is None or child is None:
             raise ValueError(f"relation {number} ({ends[2]!r}) points to a span the Doc does not have")
         relations.append(Relation(len(relations) + 1, head.id, child.id, ends[2], "import"))
-    return SetData(owner, status, list(spans.values()), relations), dict(meta)
+    return SetData(owner, status, spans, relations), dict(meta)
 
 
 def _relation_ends(item: object) -> tuple[tuple, tuple, str] | None:

@@ -8,7 +8,8 @@ a tie). Merging the same files again changes nothing.
 
 The other files are opened read-only and all of them are checked before
 anything is written; the merge is one transaction on the target, so a bad
-file leaves it as it was.
+file leaves it as it was. A target that does not exist yet is created with
+the scheme and language the other files share (``merge_into_new``).
 """
 from __future__ import annotations
 
@@ -66,6 +67,7 @@ class MergeReport:
     conflicts: list[SetConflict] = field(default_factory=list)
     labels_added: list[str] = field(default_factory=list)
     relation_types_added: list[str] = field(default_factory=list)
+    created_with: str | None = None  # the scheme name, when the merge created the target
 
     @property
     def changed(self) -> bool:
@@ -88,6 +90,8 @@ class MergeReport:
     def lines(self) -> list[str]:
         """The summary, scheme additions and one line per conflict, grouped by file."""
         out = [self.summary()]
+        if self.created_with is not None:
+            out.insert(0, f"Created {self.target} with the scheme {self.created_with!r} the merged files share")
         added = []
         if self.labels_added:
             added.append("labels " + ", ".join(self.labels_added))
@@ -142,6 +146,80 @@ def merge_projects(project: Project, others: Sequence[str | Path]) -> MergeRepor
         for source in sources:
             source.close()
     return report
+
+
+def merge_into_new(path: str | Path, others: Sequence[str | Path]) -> MergeReport:
+    """Create the project file ``path`` and merge ``others`` into it.
+
+    The new file gets the scheme and language of ``others``, which must all
+    have the same ones. Raises ``ProjectError`` when ``path`` exists, when no
+    file is given, when a file cannot be opened, or when their schemes or
+    languages differ (saying how); nothing is created then, nor when the
+    merge itself fails.
+    """
+    path = Path(path)
+    if path.exists():
+        raise ProjectError(f"{path} already exists; merge into it with it open, or choose another name")
+    scheme, language = shared_scheme([Path(p) for p in others])
+    project = Project.create(path, scheme=scheme, language=language)
+    try:
+        report = merge_projects(project, others)
+    except BaseException:
+        project.close()
+        for leftover in (path, *(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))):
+            leftover.unlink(missing_ok=True)
+        raise
+    project.close()
+    report.created_with = scheme.name
+    return report
+
+
+def shared_scheme(paths: Sequence[Path]) -> tuple[Scheme, str]:
+    """The scheme and language every one of the project files ``paths`` has.
+
+    Raises ``ProjectError`` naming the first file that differs from the first
+    one, and how (labels or relation types only one has, or their definitions).
+    """
+    if not paths:
+        raise ProjectError("name at least one project file to merge")
+    found: list[tuple[Path, Scheme, str]] = []
+    for path in paths:
+        with Project.open_readonly(path) as source:
+            found.append((path, source.scheme, source.language))
+    first, scheme, language = found[0]
+    for path, other, other_language in found[1:]:
+        if other_language != language:
+            difference = f"their languages differ ({language} and {other_language})"
+        elif other.to_dict() != scheme.to_dict():
+            difference = "their schemes differ: " + scheme_difference(scheme, other)
+        else:
+            continue
+        raise ProjectError(
+            f"{first} and {path} cannot be merged into a new project: {difference}. Create the "
+            "project first with the scheme it should have (annotator init PROJECT --scheme FILE), "
+            "then merge into it; labels the files use that the scheme lacks are added"
+        )
+    return scheme, language
+
+
+def scheme_difference(one: Scheme, other: Scheme) -> str:
+    """How two schemes differ, in a few words: the names only one of them has,
+    else which definitions differ."""
+    parts = []
+    for kind, mine, theirs in (
+        ("labels", one.label_names, other.label_names),
+        ("relation types", one.relation_names, other.relation_names),
+    ):
+        only_one = [n for n in mine if n not in theirs]
+        only_other = [n for n in theirs if n not in mine]
+        if only_one:
+            parts.append(f"{kind} only the first has: {', '.join(only_one)}")
+        if only_other:
+            parts.append(f"{kind} only the second has: {', '.join(only_other)}")
+    if parts:
+        return "; ".join(parts)
+    a, b = one.to_dict(), other.to_dict()
+    return "different " + ", ".join(key for key in sorted(set(a) | set(b)) if a.get(key) != b.get(key))
 
 
 def _merge_one(project: Project, source: Project, report: MergeReport) -> None:

@@ -1,9 +1,12 @@
 """Reviewing a project: the gold set, the queue of documents, marking them reviewed.
 
 The reviewer's decisions go into each document's ``gold`` set. It is made
-once, the first time the document is opened for review (``prepare_gold``),
-from the annotators' sets; after that it is only changed through edits, so
-nothing here ever overwrites a gold set.
+the first time the document is opened for review (``update_gold``), from
+the annotators' finished sets, and the project records which sets, at which
+stamp. When a later opening finds other finished sets (an annotator finished
+since, or changed a finished set), what they now agree on goes into gold
+where the reviewer has not decided yet, as one journaled edit by the
+reviewer; nothing here ever overwrites or undoes what is in gold.
 """
 from __future__ import annotations
 
@@ -11,8 +14,10 @@ from dataclasses import dataclass, field
 from typing import Collection, Mapping, Sequence
 
 from ..core.agreement import DONE_STATUSES
-from ..core.adjudicate import AUTO_MODES, Candidates, Cluster, candidates, clusters, initial_gold, symmetric_relations
-from ..core.edits import SetStatus
+from ..core.adjudicate import (
+    AUTO_MODES, Candidates, Cluster, candidates, clusters, gold_additions, initial_gold, symmetric_relations,
+)
+from ..core.edits import Batch, SetStatus, add_linked
 from ..core.errors import ReviewError
 from ..core.model import GOLD, AnnotationSet, is_suggestion_owner
 from ..store.disagreement import disagreement_counts
@@ -103,6 +108,26 @@ def load_review(
     return DocumentReview(document_id, cands, tuple(found), unfinished)
 
 
+@dataclass(frozen=True)
+class GoldUpdate:
+    """What ``prepare_gold`` did: the gold set, and what it brought in from
+    finished sets that changed since gold was made (``from_owners``)."""
+
+    gold: AnnotationSet
+    spans: int = 0
+    relations: int = 0
+    from_owners: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """A status-bar sentence, empty when nothing was brought in."""
+        if not self.spans and not self.relations:
+            return ""
+        return (
+            f"gold took {self.spans} span(s) and {self.relations} relation(s) the annotators now agree on "
+            f"(finished since: {', '.join(self.from_owners)}); Ctrl+Z takes them out"
+        )
+
+
 def prepare_gold(
     project: Project,
     document_id: int,
@@ -112,23 +137,40 @@ def prepare_gold(
     who: str | None = None,
     statuses: Collection[str] | None = FINISHED,
 ) -> AnnotationSet:
-    """The document's gold set, made from the annotators' sets if it has none.
+    """The document's gold set, made or brought up to date (see ``update_gold``)."""
+    return update_gold(project, document_id, annotators, auto, who=who, statuses=statuses).gold
+
+
+def update_gold(
+    project: Project,
+    document_id: int,
+    annotators: Sequence[str] | None = None,
+    auto: str = "unanimous",
+    *,
+    who: str | None = None,
+    statuses: Collection[str] | None = FINISHED,
+) -> GoldUpdate:
+    """The document's gold set: made from the annotators' sets if it has
+    none, else brought up to date with finished sets that changed since.
 
     Args:
         project: the open project.
         document_id: the document.
         annotators: whom to compare (see ``review_annotators``).
-        auto: what the new gold set starts with: ``off`` (nothing),
+        auto: what gold takes from the annotators: ``off`` (nothing),
             ``unanimous`` (what every annotator with a finished set made) or
             ``majority`` (what more than half of them made).
-        who: recorded as the set's author (default ``gold``).
+        who: recorded as the author (default ``gold``).
         statuses: the set statuses compared (default done or reviewed;
             None: every set). Unfinished sets never reach gold.
 
     Returns:
-        The gold set: the existing one untouched, else a new one with status
-        ``new`` (empty when fewer than two annotators finished the document:
-        one person's work is nobody's agreement).
+        A new gold set has status ``new`` (empty when fewer than two
+        annotators finished the document: one person's work is nobody's
+        agreement). An existing one gets, as one journaled edit by ``who``,
+        the items ``gold_additions`` finds, only when the finished sets
+        differ from those it was last brought up to date from and gold is
+        not reviewed yet.
 
     Raises:
         ReviewError: an unknown mode or annotator.
@@ -137,13 +179,35 @@ def prepare_gold(
     check_auto(auto)
     project.document(document_id)
     with project.transaction():
-        existing = project.annotation_set(document_id, GOLD)
-        if existing is not None:
-            return existing
         names = review_annotators(project, annotators)
+        sets = project.load_sets([document_id], names).get(document_id, {})
+        basis = {o: f"{s.status} {s.updated_at}" for o, s in sets.items() if statuses is None or s.status in statuses}
+        existing = project.annotation_set(document_id, GOLD)
+        recorded = project.gold_basis(document_id)
+        if existing is not None and recorded == basis:
+            return GoldUpdate(existing)
         review = load_review(project, document_id, names, auto=auto, statuses=statuses)
-        spans, relations = initial_gold(review.candidates, auto if review.compared else "off")
-        return project.write_set(document_id, GOLD, spans, relations, status="new", who=who or GOLD)
+        mode = auto if review.compared else "off"
+        project.set_gold_basis(document_id, basis)
+        if existing is None:
+            spans, relations = initial_gold(review.candidates, mode)
+            gold = project.write_set(document_id, GOLD, spans, relations, status="new", who=who or GOLD)
+            assert gold is not None
+            return GoldUpdate(gold)
+        if existing.status == REVIEWED:  # the reviewer decided the whole document
+            return GoldUpdate(existing)
+        decisions, _undone = project.history(document_id, GOLD)
+        spans, relations = gold_additions(
+            review.candidates, existing, decisions, mode, symmetric=symmetric_relations(project.scheme)
+        )
+        if not spans and not relations:
+            return GoldUpdate(existing)
+        edit = Batch((add_linked(spans, relations),), "take in what the annotators agreed on since")
+        project.apply(document_id, GOLD, edit, who=who or GOLD)
+        gold = project.annotation_set(document_id, GOLD)
+        assert gold is not None
+        changed = tuple(o for o in basis if (recorded or {}).get(o) != basis[o])
+        return GoldUpdate(gold, len(spans), len(relations), changed)
 
 
 def documents_by_disagreement(

@@ -196,6 +196,17 @@ class Project:
             [key, value],
         )
 
+    def gold_basis(self, document_id: int) -> dict[str, str] | None:
+        """The annotators' finished sets a document's gold set was last made or
+        brought up to date from, as ``{owner: stamp}``; None when not recorded
+        (no gold set yet, or one made before this was recorded)."""
+        raw = self._info(f"gold_basis:{document_id}")
+        return None if raw is None else dict(json.loads(raw))
+
+    def set_gold_basis(self, document_id: int, basis: dict[str, str]) -> None:
+        """Record what ``gold_basis`` returns for a document."""
+        self._set_info(f"gold_basis:{document_id}", json.dumps(basis, sort_keys=True))
+
     @property
     def scheme(self) -> Scheme:
         if self._scheme is None:

@@ -5,7 +5,7 @@ Each import runs in its own process (``python -m annotator import ...
 ``resource.getrusage(RUSAGE_CHILDREN)``. Memory should stay flat with file
 size (target: under 1 GB for a 200 MB file of any format).
 
-    python tests/benchmarks/bench_import_memory.py [MEGABYTES ...]   (default: 20 200)
+    python tests/benchmarks/bench_import_memory.py [MEGABYTES ...] [FORMAT ...]   (default: 20 200, all)
 
 The CoNLL file is one ``-DOCSTART-`` document (the worst case); the others
 hold news-like records of about 2 KB with a few spans each.
@@ -129,9 +129,12 @@ def peak_import(path: Path, fmt: str, project: Path) -> tuple[float, float, str]
     return seconds, max(peak, before) / 1024, out[-1][:120] if out else f"exit {done.returncode}"
 
 
-def main(sizes: list[int]) -> None:
+FORMATS = ("conll", "jsonl", "doccano", "labelstudio", "csv")
+
+
+def main(sizes: list[int], formats: tuple[str, ...] = FORMATS) -> None:
     print(f"{'format':12} {'MB':>5} {'seconds':>8} {'peak MB':>8}  result")
-    for fmt in ("conll", "jsonl", "doccano", "labelstudio", "csv"):
+    for fmt in formats:
         for megabytes in sizes:
             with tempfile.TemporaryDirectory() as tmp:
                 folder = Path(tmp)
@@ -150,4 +153,5 @@ if __name__ == "__main__":
         seconds, peak, last = peak_import(Path(path), fmt, Path(project))
         print(f"{seconds:8.1f} {peak:8.0f}  {last}")
     else:
-        main([int(a) for a in sys.argv[1:]] or [20, 200])
+        args = [a for a in sys.argv[1:] if not a.isdigit()]
+        main([int(a) for a in sys.argv[1:] if a.isdigit()] or [20, 200], tuple(args) or FORMATS)

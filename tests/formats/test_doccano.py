@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -10,10 +9,9 @@ from annotator.core.errors import InputError
 from annotator.core.model import AnnotationSet, Document, Problem, Relation, Span, Token, text_hash
 from annotator.core.scheme import Scheme
 from annotator.formats import doccano, registry
-from tests.conftest import table_dump
+from tests.conftest import CORPORA, table_dump
 from tests.formats.items import read_records, relation_tuples, span_tuples, to_items
 
-CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 DOCCANO = CORPORA / "doccano"
 PRETTY = DOCCANO / "data_export__pipeline__examples__relation_extraction__example.jsonl"
 RELATIONS = DOCCANO / "data_import__pipeline__examples__relation_extraction__example.jsonl"
@@ -30,6 +28,7 @@ GOOGLE_RELATIONS = [
 ]
 
 
+@pytest.mark.corpora
 def test_every_doccano_file_is_recognised():
     assert sorted(p.name for p in DOCCANO.iterdir()) == sorted(
         p.name for p in (PRETTY, RELATIONS, RELATIONS_TEST, SEQUENCE, OVERLAPPING)
@@ -39,6 +38,7 @@ def test_every_doccano_file_is_recognised():
         assert registry.detect(path).name == "doccano"
 
 
+@pytest.mark.corpora
 @pytest.mark.parametrize(
     "path",
     [
@@ -51,6 +51,7 @@ def test_other_formats_are_not_claimed(path):
     assert doccano.sniff(path) is False
 
 
+@pytest.mark.corpora
 @pytest.mark.parametrize("path", [PRETTY, RELATIONS, RELATIONS_TEST])
 def test_relation_examples(path):
     (record,) = read_records("doccano", path)
@@ -64,6 +65,7 @@ def test_relation_examples(path):
     ]
 
 
+@pytest.mark.corpora
 def test_sequence_labelling_with_column_names():
     records = read_records("doccano", SEQUENCE)
     assert [(r.text, span_tuples(r), r.source) for r in records] == [
@@ -73,6 +75,7 @@ def test_sequence_labelling_with_column_names():
     ]
 
 
+@pytest.mark.corpora
 def test_duplicate_spans_are_read_as_written_and_meta_is_kept():
     (record,) = read_records("doccano", OVERLAPPING)
     assert (record.text, span_tuples(record), record.meta) == (
@@ -110,6 +113,7 @@ def test_non_ascii_offsets_are_code_points(tmp_path):
     assert [text[s.start : s.end] for s in record.sets[0].spans] == ["Zoë Ørsted", "東京電力", "São Paulo"]
 
 
+@pytest.mark.corpora
 def test_round_trip_and_written_shape(tmp_path):
     records = read_records("doccano", PRETTY) + read_records("doccano", SEQUENCE)
     out = tmp_path / "out.jsonl"
@@ -162,6 +166,7 @@ def test_discontinuous_spans_are_counted_as_lost(tmp_path):
 
 
 # -- through a project ----------------------------------------------------------------
+@pytest.mark.corpora
 def test_import_and_export_through_a_project(make_project, tmp_path):
     project = make_project(scheme=Scheme.from_labels(["ORG"]))
     report = api.import_files(
@@ -181,6 +186,7 @@ def test_import_and_export_through_a_project(make_project, tmp_path):
     assert len(rels(next(s.id for s in again.annotation_set(google, "import").spans.values() if s.label == "ORG"))) == 3
 
 
+@pytest.mark.corpora
 def test_duplicate_spans_inside_a_token_split_it_and_are_merged_and_counted(make_project):
     project = make_project(scheme=Scheme.from_labels(["LOC"]))
     report = api.import_files(project, [OVERLAPPING], preannotate="none")
@@ -192,6 +198,7 @@ def test_duplicate_spans_inside_a_token_split_it_and_are_merged_and_counted(make
     assert (span.start, span.end, span.label) == (0, 1, "LOC")
 
 
+@pytest.mark.corpora
 def test_corrupt_line_names_file_and_line_and_leaves_the_project_unchanged(make_project, tmp_path):
     project = make_project(scheme=Scheme.from_labels(["ORG"]))
     api.import_files(project, [SEQUENCE], format="doccano", preannotate="none", add_labels=True)

@@ -12,10 +12,9 @@ from annotator.core.model import AnnotationSet, Document, Problem, Relation, Spa
 from annotator.core.scheme import Scheme
 from annotator.formats import labelstudio, registry
 from annotator.formats.registry import WriteReport
-from tests.conftest import table_dump
+from tests.conftest import CORPORA, table_dump
 from tests.formats.items import read_records, relation_tuples, span_tuples, to_items
 
-CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 EXPORT = CORPORA / "label_studio" / "nerine_nor_export.json"
 MODEL = "model:llm-preannotation-v1-cleaned"
 
@@ -54,6 +53,7 @@ def expected_emoji_spans() -> list[tuple]:
 
 
 # -- the real export -------------------------------------------------------------
+@pytest.mark.corpora
 def test_export_has_five_tasks_and_115_annotated_spans():
     records = read_records("labelstudio", EXPORT)
     assert [len(r.text) for r in records] == [1889, 1919, 2502, 2065, 1735]
@@ -73,6 +73,7 @@ def test_export_has_five_tasks_and_115_annotated_spans():
     assert {s.origin for r in records for d in r.sets if d.owner == MODEL for s in d.spans} == {"model"}
 
 
+@pytest.mark.corpora
 def test_export_offsets_and_metadata():
     first, second = read_records("labelstudio", EXPORT)[:2]
     assert first.source == f"{EXPORT}:task 1"
@@ -87,12 +88,14 @@ def test_export_offsets_and_metadata():
     ]
 
 
+@pytest.mark.corpora
 def test_export_is_detected_as_label_studio():
     assert registry.detect(EXPORT).name == "labelstudio"
     assert labelstudio.sniff(CORPORA / "conll04" / "conll04_train.json") is False
     assert labelstudio.sniff(CORPORA / "prodigy" / "news_headlines_ner.jsonl") is False
 
 
+@pytest.mark.corpora
 def test_export_round_trips_through_the_writer(tmp_path):
     records = read_records("labelstudio", EXPORT)
     out = tmp_path / "out.json"
@@ -292,6 +295,7 @@ def test_discontinuous_spans_and_their_relations_are_counted_as_lost():
 
 
 # -- through a project ----------------------------------------------------------------
+@pytest.mark.corpora
 def test_import_and_export_through_a_project(make_project, tmp_path):
     project = make_project(scheme=Scheme.from_labels(["PER"]))
     report = api.import_files(project, [EXPORT], preannotate="none", add_labels=True)
@@ -315,6 +319,7 @@ def spans_of(project, doc_id: int, owner: str) -> list[tuple]:
     return sorted((s.start, s.end, s.label) for s in project.annotation_set(doc_id, owner).spans.values())
 
 
+@pytest.mark.corpora
 def test_corrupt_task_names_file_and_task_and_leaves_the_project_unchanged(make_project, tmp_path):
     project = make_project(scheme=Scheme.from_labels(["PER"]))
     api.import_files(project, [EXPORT], preannotate="none", add_labels=True)
@@ -329,6 +334,7 @@ def test_corrupt_task_names_file_and_task_and_leaves_the_project_unchanged(make_
     assert table_dump(project.path) == before
 
 
+@pytest.mark.corpora
 def test_truncated_file_names_line_and_column(make_project, tmp_path):
     project = make_project(scheme=Scheme.from_labels(["PER"]))
     path = tmp_path / "cut.json"

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -10,10 +9,9 @@ from annotator.core.errors import InputError, SchemeError
 from annotator.core.model import AnnotationSet, Document, Problem, Relation, Span, Token, text_hash
 from annotator.core.scheme import Scheme
 from annotator.formats import registry, spert
-from tests.conftest import table_dump
+from tests.conftest import CORPORA, table_dump
 from tests.formats.items import read_records, relation_tuples, span_tuples, to_items
 
-CORPORA = Path(__file__).resolve().parents[2].parent / "shared" / "corpora"
 CONLL04 = CORPORA / "conll04"
 TRAIN = CONLL04 / "conll04_train.json"
 DEV = CONLL04 / "conll04_dev.json"
@@ -43,11 +41,13 @@ def same_types(a: Scheme, b: Scheme) -> bool:
     return (a.labels, a.relations) == (b.labels, b.relations)
 
 
+@pytest.mark.corpora
 @pytest.mark.parametrize("path, expected", [(TRAIN, (922, 3377, 1283)), (DEV, (231, 893, 343))])
 def test_conll04_counts(path, expected):
     assert totals(read_records("spert", path)) == expected
 
 
+@pytest.mark.corpora
 def test_conll04_offsets_tokens_and_meta():
     train = read_records("spert", TRAIN)
     first = train[0]
@@ -66,6 +66,7 @@ def test_conll04_offsets_tokens_and_meta():
     assert dev_first.text[0:17] == "John Wilkes Booth" and dev_first.text[37:54] == "President Lincoln"
 
 
+@pytest.mark.corpora
 def test_detection_and_types_file():
     assert registry.detect(TRAIN).name == "spert"
     assert registry.detect(DEV).name == "spert"
@@ -94,6 +95,7 @@ def test_no_types_file_means_no_scheme(tmp_path):
         spert.read_scheme(path)
 
 
+@pytest.mark.corpora
 @pytest.mark.parametrize("path", [TRAIN, DEV])
 def test_round_trip_gives_the_same_sentences(path, tmp_path):
     records = read_records("spert", path)
@@ -171,6 +173,7 @@ def test_non_ascii_tokens(tmp_path):
 
 
 # -- through projects, and across formats -------------------------------------------
+@pytest.mark.corpora
 def test_conll04_to_docbin_and_back_keeps_every_span_and_relation(tmp_path):
     records = read_records("spert", TRAIN)
     docbin = tmp_path / "train.spacy"
@@ -185,6 +188,7 @@ def test_conll04_to_docbin_and_back_keeps_every_span_and_relation(tmp_path):
     assert normalised(json.loads(out.read_text(encoding="utf-8"))) == normalised(json.loads(TRAIN.read_text(encoding="utf-8")))
 
 
+@pytest.mark.corpora
 def test_conll04_through_projects_and_docbin(make_project, tmp_path):
     """SpERT -> project -> DocBin -> project -> SpERT. The project keeps one
     document per text: 24 train sentences repeat an earlier one (one of them,
@@ -211,6 +215,7 @@ def test_conll04_through_projects_and_docbin(make_project, tmp_path):
     assert same_types(spert.read_scheme(out), scheme)
 
 
+@pytest.mark.corpora
 def test_dev_import_counts(make_project):
     project = make_project(scheme=spert.read_scheme(DEV))
     report = api.import_files(project, [DEV], preannotate="none")
@@ -218,6 +223,7 @@ def test_dev_import_counts(make_project):
     assert report.labels_added == [] and report.relation_types_added == []
 
 
+@pytest.mark.corpora
 def test_corrupt_sentence_names_file_and_sentence_and_leaves_the_project_unchanged(make_project, tmp_path):
     project = make_project(scheme=spert.read_scheme(DEV))
     api.import_files(project, [DEV], preannotate="none")

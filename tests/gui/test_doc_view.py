@@ -349,3 +349,88 @@ def test_a_long_text_does_not_narrow_the_view(make_view):
     view.viewport().repaint()
     assert view.verticalScrollBar().maximum() > 0
     assert view.viewport().width() == width  # the scroll bar was there all along: no line breaks anew
+
+
+# -- keyboard ----------------------------------------------------------------
+def shift_select(qtbot, view: DocView, start: int, key, presses: int, modifier=Qt.KeyboardModifier.NoModifier):
+    """Put the (invisible) cursor at ``start`` and press ``key`` with Shift
+    ``presses`` times (qtbot presses and lets go of Shift each time); returns
+    every ``selectionMade``."""
+    made: list[tuple[int, int]] = []
+    view.selectionMade.connect(lambda a, b: made.append((a, b)))
+    view.setFocus()
+    cursor = view.textCursor()
+    cursor.setPosition(start)
+    view.setTextCursor(cursor)
+    for _ in range(presses):
+        qtbot.keyClick(view, key, Qt.KeyboardModifier.ShiftModifier | modifier)
+    return made
+
+
+def test_shift_arrows_select_snapped_to_tokens_like_the_mouse(qtbot, make_view):
+    view = make_view()
+    made = shift_select(qtbot, view, 0, Qt.Key.Key_Right, 9)  # "Foxconn w"
+    assert made == [(0, 7)] * 8 + [(0, 12)]
+    cursor = view.textCursor()
+    assert (cursor.anchor(), cursor.position()) == (0, 12)  # shown snapped, as a drag
+
+
+def test_shift_left_selects_backwards_and_keeps_the_direction(qtbot, make_view):
+    view = make_view()
+    made = shift_select(qtbot, view, 19, Qt.Key.Key_Left, 2)  # "st" of "invest"
+    assert made == [(13, 19), (13, 19)]
+    cursor = view.textCursor()
+    assert (cursor.anchor(), cursor.position()) == (19, 13)
+
+
+def test_alt_shift_arrows_are_character_precise(qtbot, make_view):
+    view = make_view()
+    made = shift_select(qtbot, view, 2, Qt.Key.Key_Right, 3, Qt.KeyboardModifier.AltModifier)
+    assert made == [(2, 3), (2, 4), (2, 5)]
+    cursor = view.textCursor()
+    assert (cursor.selectionStart(), cursor.selectionEnd()) == (2, 5)
+
+
+def test_keyboard_selection_of_whitespace_reports_nothing_selected(qtbot, make_view):
+    view = make_view()
+    with qtbot.waitSignal(view.backgroundClicked, timeout=1000):
+        made = shift_select(qtbot, view, 20, Qt.Key.Key_Right, 2)  # two of the spaces
+    assert made == []
+    assert not view.textCursor().hasSelection()
+
+
+def test_no_text_cursor_is_drawn(qtbot, make_view):
+    view = make_view("plain words here", AnnotationSet.build(1, "alice", [], []))
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    assert view.cursorWidth() == 0
+    rect = view.cursorRect()
+    image = view.viewport().grab().toImage()
+    column = {image.pixelColor(rect.left(), y).name() for y in range(rect.top() + 2, rect.bottom() - 2)}
+    assert column == {view.palette().color(view.palette().ColorRole.Base).name()}
+
+
+def test_a_short_split_half_at_the_right_edge_has_its_label_beside_its_leg(make_view):
+    view = make_view(aset=AnnotationSet(1, "alice"), width=420)
+    tops = [view.offset_rect(t.start).top() for t in tokens(TEXT)]
+    last = max(i for i, top in enumerate(tops) if top == tops[0])  # the last token of the first line
+    head = tokens(TEXT)[last]
+    child = tokens(TEXT)[last + 2]
+    aset = AnnotationSet.build(
+        1, "alice", [Span(1, head.start, head.end, "ORG"), Span(2, child.start, child.end, "MONEY")],
+        [Relation(1, 1, 2, "amount"), Relation(2, 1, 2, "location")],
+    )
+    scheme = Scheme.from_dict({
+        "name": "news", "labels": [{"name": "ORG", "color": ORG}, {"name": "MONEY", "color": MONEY}],
+        "relations": [{"name": "amount"}, {"name": "location"}],
+    })
+    view.set_document(document(), aset, scheme)
+    view.viewport().repaint()
+    right = view.viewport().width() - view.document().documentMargin()
+    first = {rel: next(view._arcs_on_screen(rel)) for rel in (1, 2)}  # (label rect, arc) on the first line
+    for rect, arc in first.values():
+        assert arc.by is None and 0 < arc.bx - arc.ax < rect.width()  # a half too short for its label, running off right
+        assert rect.right() <= right
+        assert rect.right() == round(arc.ax - 4 - rect.width()) + rect.width()  # 4 px left of its leg
+    assert [rect.getRect() for rect, _arc in first.values()] == [(312, 29, 51, 12), (316, 43, 54, 12)]
+    assert not first[1][0].intersects(first[2][0])

@@ -282,3 +282,49 @@ def test_export_shows_what_the_format_lost(qtbot, window, tmp_path):
     ]
     assert window.reporter.last_message == "exported 1 document, 1 span, 0 relations; lost: " + "; ".join(lost)
     assert window.reporter.last_dialog.text() == "\n".join(["The format could not hold everything:"] + lost)
+
+
+def test_the_import_dialog_offers_the_pre_annotator_and_adding_labels(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from annotator.gui.file_dialogs import ImportChoice, ImportDialog
+
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Samsung will invest $7 billion in Texas on Monday.\n", encoding="utf-8")
+
+    def choose(*, add_labels: bool = False, model: str | None = None) -> ImportChoice | None:
+        dialog = ImportDialog([extra], window)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        assert not dialog.model_path.isEnabled()
+        if add_labels:
+            qtbot.mouseClick(dialog.add_labels, Qt.MouseButton.LeftButton)
+        if model is not None:
+            dialog.preannotate.setFocus()
+            qtbot.keyClick(dialog.preannotate, Qt.Key_Down)
+            qtbot.keyClick(dialog.preannotate, Qt.Key_Down)
+            assert dialog.model_path.isEnabled()
+            qtbot.keyClicks(dialog.model_path, model)
+        with qtbot.waitSignal(dialog.accepted):
+            qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        return dialog.choice()
+
+    assert choose(model="") is None
+    assert choose(model="models/best") == ImportChoice((extra,), "models/best", False)
+    plain = choose()
+    assert plain == ImportChoice((extra,), "rules", False)
+    with qtbot.waitSignal(window.file_ops.finished, timeout=60000) as blocker:
+        window.file_ops.import_choice(plain)
+    assert window.reporter.last_message == (
+        f"import failed: {extra}: the pre-annotator 'rules' suggests labels not in the project's scheme: DATE "
+        '(tick "Add the labels the files or the pre-annotator use" in the import dialog to add them, '
+        "or choose another pre-annotator in it, or None)"
+    )
+    assert "--" not in window.reporter.last_message and window.queue.model.total == 3
+    adding = choose(add_labels=True)
+    assert adding == ImportChoice((extra,), "rules", True)
+    with qtbot.waitSignal(window.file_ops.finished, timeout=60000) as blocker:
+        window.file_ops.import_choice(adding)
+    assert (blocker.args[2], blocker.args[1].labels_added, window.queue.model.total) == (None, ["DATE"], 4)
+    assert window.project.scheme.label("DATE") is not None

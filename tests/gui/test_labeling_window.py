@@ -81,6 +81,27 @@ def test_a_digit_labels_text_selected_after_a_relation(qtbot, window, project_pa
     assert window.reporter.last_message == "added PERSON “Sam Altman”"
 
 
+def test_a_digit_labels_text_selected_with_shift_arrows_after_a_relation(qtbot, window, project_path):
+    link(qtbot, window, FOXCONN, OPENAI)
+    rel = window.editor.relation_id
+    view = window.doc_view
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point_in(view, SAM[0]))  # the cursor
+    click_arc(qtbot, window, rel)
+    assert window.editor.relation_id == rel
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    key(qtbot, window, Qt.Key_Right, ctrl_shift)  # "Sam "
+    key(qtbot, window, Qt.Key_Right, ctrl_shift)  # "Sam Altman ", snapped to the tokens
+    assert window.editor.relation_id is None
+    assert window.editor.pending == SAM
+    cursor = view.textCursor()
+    assert (cursor.selectionStart(), cursor.selectionEnd()) == SAM
+    key(qtbot, window, Qt.Key_2)
+    status, spans, rels = read_set(project_path)
+    assert (*SAM, "PERSON", "human") in spans
+    assert rels == [(FOXCONN, OPENAI, "partner_of")]  # not retyped
+    assert window.reporter.last_message == "added PERSON “Sam Altman”"
+
+
 def test_a_digit_retypes_a_relation_selected_after_text(qtbot, window, project_path):
     drag(qtbot, window, *INVEST)
     key(qtbot, window, Qt.Key_4)

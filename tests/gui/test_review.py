@@ -304,3 +304,30 @@ def test_queue_tooltips_show_markup_in_titles_literally(qtbot, tmp_path):
         model = ReviewQueueModel(project, [(doc, 0)])
         tip = model.data(model.index(0, model.TITLE), Qt.ItemDataRole.ToolTipRole)
         assert "&lt;b&gt;Deal&lt;/b&gt;" in tip and "<img" not in tip
+
+
+def test_gold_takes_work_finished_after_the_document_was_first_opened(qtbot, make_window, project_path):
+    from annotator.core.edits import SetStatus
+
+    with Project.open(project_path) as project:
+        project.apply(2, "bob", SetStatus("done", "in_progress"), who="bob")
+    window = make_window(project_path)
+    assert window.session.document.id == 1
+    press(qtbot, window, Qt.Key_PageDown)
+    qtbot.waitUntil(lambda: window.session.document.id == 2)
+    assert read_gold(project_path, 2, OTHER) == ("new", [], [])  # only alice had finished
+    with Project.open(project_path) as project:
+        project.apply(2, "bob", SetStatus("in_progress", "done"), who="bob")
+    press(qtbot, window, Qt.Key_PageUp)
+    qtbot.waitUntil(lambda: window.session.document.id == 1)
+    press(qtbot, window, Qt.Key_PageDown)
+    qtbot.waitUntil(lambda: window.session.document.id == 2)
+    assert read_gold(project_path, 2, OTHER) == (
+        "in_progress", [("Foxconn", "ORG", "human"), ("OpenAI", "ORG", "human")], []
+    )
+    assert window.reporter.last_message == (
+        "gold took 2 span(s) and 0 relation(s) the annotators now agree on (finished since: bob); Ctrl+Z takes them out"
+    )
+    assert sorted(s.label for s in window.session.aset.spans.values()) == ["ORG", "ORG"]
+    press(qtbot, window, Qt.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert read_gold(project_path, 2, OTHER) == ("in_progress", [], [])

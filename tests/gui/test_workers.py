@@ -126,7 +126,7 @@ def test_cancelling_an_import_reports_it_and_leaves_the_window_usable(qtbot, win
 
     started, release = threading.Event(), threading.Event()
 
-    def slow_import(project, sources, *, preannotate, progress):
+    def slow_import(project, sources, *, progress, **options):
         started.set()
         release.wait(10)
         progress(1, 1)

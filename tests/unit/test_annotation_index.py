@@ -27,6 +27,8 @@ def build() -> tuple[AnnotationIndex, AnnotationSet]:
     aset = AnnotationSet.build(1, "alice", SPANS, RELATIONS)
     index = AnnotationIndex(paragraph_starts(TEXT))
     index.reset(aset.spans.values(), aset.relations.values())
+    for paragraph in range(index.paragraph_count):  # as a view drawing every paragraph
+        index.spans_in(paragraph)
     return index, aset
 
 
@@ -112,3 +114,18 @@ def test_update_adds_relation():
 def test_starts_must_begin_at_zero():
     with pytest.raises(ValueError, match="paragraph starts must begin with 0"):
         AnnotationIndex([3, 5])
+
+
+def test_lanes_are_worked_out_when_first_asked_for():
+    aset = AnnotationSet.build(1, "alice", SPANS, RELATIONS)
+    index = AnnotationIndex(paragraph_starts(TEXT))
+    index.reset(aset.spans.values(), aset.relations.values())
+    aset.replace_span(replace(aset.spans[2], start=21, end=28))  # OpenAI -> Hon Hai
+    change = index.update(aset.spans, aset.relations)
+    assert change.paragraphs == {0, 2}  # span 7's lane was never drawn: paragraph 1 needs no repaint
+    drawn, drawn_set = build()  # the same edit on an index whose lanes were all worked out
+    drawn_set.replace_span(replace(drawn_set.spans[2], start=21, end=28))
+    drawn.update(drawn_set.spans, drawn_set.relations)
+    lanes = [drawn.lane(i) for i in range(1, 8)]
+    assert [index.lane(i) for i in range(1, 8)] == lanes == [0, 0, 2, 1, 0, 0, 3]
+    assert [index.is_stacked(i) for i in range(1, 8)] == [drawn.is_stacked(i) for i in range(1, 8)]

@@ -146,6 +146,14 @@ READ_ONLY_CHILD = """
 import importlib.metadata, json, os, sys  # imported before dropping: the code tree may be root-only
 from annotator.core.errors import ProjectError
 from annotator.store.project import Project
+
+
+class NoLateImports:  # a module imported after the drop would fail where the tree is root-only (CI)
+    def find_spec(self, name, path=None, target=None):
+        raise ImportError(f"{name} is imported after dropping privileges; import it before")
+
+
+sys.meta_path.insert(0, NoLateImports())
 if os.geteuid() == 0:
     os.setgroups([])
     os.setgid(NOBODY)

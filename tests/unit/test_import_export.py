@@ -158,8 +158,8 @@ def test_jsonl_round_trip_gives_the_same_records(make_project, corpora, tmp_path
     assert one == out2.read_text(encoding="utf-8").splitlines()
     task = json.loads(one[0])
     assert task["spans"] == [
-        {"text": "Uber", "start": 0, "end": 4, "token_start": 0, "token_end": 0, "label": "ORG"},
-        {"text": "Silicon Valley", "start": 15, "end": 29, "token_start": 4, "token_end": 5, "label": "LOCATION"},
+        {"text": "Uber", "start": 0, "end": 4, "token_start": 0, "token_end": 0, "label": "ORG", "origin": "import"},
+        {"text": "Silicon Valley", "start": 15, "end": 29, "token_start": 4, "token_end": 5, "label": "LOCATION", "origin": "import"},
     ]
     assert (task["answer"], task["_annotator_id"]) == ("accept", "alice")
     assert sum(json.loads(l)["answer"] == "ignore" for l in one) == 1
@@ -180,8 +180,8 @@ def test_relations_export_in_prodigy_shape(make_project, tmp_path):
     task = json.loads(out.read_text(encoding="utf-8"))
     assert task["relations"] == [{
         "head": 2, "child": 5,
-        "head_span": {"text": "invest", "start": 13, "end": 19, "token_start": 2, "token_end": 2, "label": "INVESTMENT"},
-        "child_span": {"text": "$5 billion", "start": 20, "end": 30, "token_start": 3, "token_end": 5, "label": "MONEY"},
+        "head_span": {"text": "invest", "start": 13, "end": 19, "token_start": 2, "token_end": 2, "label": "INVESTMENT", "origin": "import"},
+        "child_span": {"text": "$5 billion", "start": 20, "end": 30, "token_start": 3, "token_end": 5, "label": "MONEY", "origin": "import"},
         "label": "amount",
     }]
     assert [t["text"] for t in task["tokens"]] == ["Foxconn", "will", "invest", "$", "5", "billion", "in", "Ohio", "."]

@@ -108,3 +108,15 @@ def test_suggested_labels_the_scheme_lacks_follow_the_import_rule(make_project, 
     report = api.import_files(project, [src], add_labels=True)
     assert report.labels_added == ["GPE", "INVESTMENT", "MONEY"]
     assert sorted(s.label for s in project.annotation_set(1, "model:rules").spans.values()) == ["GPE", "INVESTMENT", "MONEY", "ORG"]
+
+
+def test_unknown_labels_name_the_callers_options(make_project, tmp_path):
+    from annotator.ops.importing import ImportWording
+
+    src = tmp_path / "a.jsonl"
+    src.write_text(task([(0, 7, "ORG"), (8, 12, "THING")]), encoding="utf-8")
+    project = make_project(scheme=Scheme.from_labels(["ORG"]))
+    wording = ImportWording(add_labels="tick the box", other_preannotator="pick another")
+    with pytest.raises(InputError) as info:
+        api.import_files(project, [src], preannotate="none", wording=wording)
+    assert str(info.value) == f"[E020] {src}:1: labels not in the project's scheme: THING (add them to the scheme, or tick the box)"

@@ -291,3 +291,68 @@ def test_other_files_are_only_read(pair, tmp_path):
     before = copy.read_bytes()
     merge_projects(target, [copy])
     assert copy.read_bytes() == before
+
+
+# -- a target that does not exist yet ---------------------------------------------
+def team(make_project, scheme: dict = SCHEME, **overrides: dict) -> list[Path]:
+    """alice's and bob's project files with TEXT1 labelled, closed; ``overrides``
+    gives one of them another scheme."""
+    paths = []
+    for name in ("alice", "bob"):
+        project = make_project(f"{name}.annotator", scheme=Scheme.from_dict(overrides.get(name, scheme)))
+        put_set(project, add_doc(project, TEXT1), name, [span(TEXT1, "Foxconn", "ORG", 1)], at=T1)
+        project.close()
+        paths.append(project.path)
+    return paths
+
+
+def test_merge_creates_the_target_with_the_scheme_the_files_share(make_project, tmp_path):
+    from click.testing import CliRunner
+
+    from annotator.cli import cli
+
+    alice, bob = team(make_project)
+    review = tmp_path / "review.annotator"
+    result = CliRunner().invoke(cli, ["merge", str(review), str(alice), str(bob)])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        f"Created {review} with the scheme 'news' the merged files share",
+        f"Merged 2 files into {review}: 1 document added, 2 sets added, 0 replaced by a later edit, "
+        "0 kept where this project's edit is later, 0 already identical",
+    ]
+    with Project.open(review) as merged:
+        assert merged.scheme.to_dict() == Scheme.from_dict(SCHEME).to_dict()
+        assert merged.language == "en"
+        assert merged.set_rows() == [(1, "alice", "done"), (1, "bob", "done")]
+
+
+@pytest.mark.parametrize("bob_scheme, how", [
+    ({**SCHEME, "labels": SCHEME["labels"][:2] + [{"name": "DATE", "color": "#bfe1d9"}]},
+     "labels only the first has: MONEY; labels only the second has: DATE"),
+    ({**SCHEME, "relations": SCHEME["relations"][:1]}, "relation types only the first has: location"),
+    ({**SCHEME, "name": "news-2"}, "different name"),
+])
+def test_merge_into_a_new_target_refuses_files_whose_schemes_differ(make_project, tmp_path, bob_scheme, how):
+    from annotator.ops.merging import merge_into_new
+
+    alice, bob = team(make_project, bob=bob_scheme)
+    review = tmp_path / "review.annotator"
+    with pytest.raises(ProjectError) as caught:
+        merge_into_new(review, [alice, bob])
+    assert caught.value.message == (
+        f"{alice} and {bob} cannot be merged into a new project: their schemes differ: {how}. Create the "
+        "project first with the scheme it should have (annotator init PROJECT --scheme FILE), "
+        "then merge into it; labels the files use that the scheme lacks are added"
+    )
+    assert not review.exists()
+
+
+def test_a_missing_file_creates_no_target(make_project, tmp_path):
+    from annotator.ops.merging import merge_into_new
+
+    alice, bob = team(make_project)
+    review = tmp_path / "review.annotator"
+    with pytest.raises(ProjectError) as caught:
+        merge_into_new(review, [alice, tmp_path / "carol.annotator", bob])
+    assert caught.value.message == f"{tmp_path / 'carol.annotator'} does not exist; check the file name"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("review")]

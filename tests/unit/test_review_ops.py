@@ -251,3 +251,49 @@ def test_one_finished_set_is_offered_item_by_item_and_gold_starts_empty(path):
         assert (found.annotators, dict(found.unfinished)) == (("alice",), {"bob": "in_progress"})
         assert [[c.key for c in cl.spans] for cl in found.clusters] == [[(0, 7, "ORG")], [(12, 18, "ORG")]]
         assert review.prepare_gold(project, doc, ["alice", "bob"]).spans == {}
+
+
+def test_gold_takes_what_annotators_agree_on_after_it_was_made_but_never_undoes_the_reviewer(path):
+    from annotator.core.edits import DeleteSpan, SetStatus
+
+    with Project.open(path) as project:
+        project.apply(1, "bob", SetStatus("done", "in_progress"), who="bob")  # bob reopens his set
+        first = review.update_gold(project, 1, ["alice", "bob"], who="rita")
+        assert (first.spans, first.relations, first.describe()) == (0, 0, "")
+        assert project.gold_basis(1) == {"alice": f"done {project.annotation_set(1, 'alice').updated_at}"}
+        # the reviewer decides on Ohio (no) and OpenAI (ORG) before bob finishes
+        ohio = project.apply(1, GOLD, AddSpan(Span(0, *at(TEXT, "Ohio"), "GPE")), who="rita").span
+        project.apply(1, GOLD, DeleteSpan(ohio), who="rita")
+        project.apply(1, GOLD, AddSpan(Span(0, *at(TEXT, "OpenAI"), "ORG")), who="rita")
+    assert gold_contents(path) == ("in_progress", [(44, 50, "ORG", "human")], [])
+    with Project.open(path) as project:
+        project.apply(1, "bob", SetStatus("in_progress", "done"), who="bob")
+        update = review.update_gold(project, 1, ["alice", "bob"], who="rita")
+        assert (update.spans, update.relations, update.from_owners) == (2, 1, ("bob",))
+        assert update.describe() == (
+            "gold took 2 span(s) and 1 relation(s) the annotators now agree on (finished since: bob); "
+            "Ctrl+Z takes them out"
+        )
+        assert project.annotation_set(1, GOLD).updated_by == "rita"
+        done, _undone = project.history(1, GOLD)
+        assert done[-1].describe() == "take in what the annotators agreed on since"
+        again = review.update_gold(project, 1, ["alice", "bob"], who="rita")
+        assert (again.spans, again.relations) == (0, 0)
+    # Foxconn, invest and investor are new; Ohio stays out, OpenAI stays; the MONEY bounds differ
+    assert gold_contents(path) == (
+        "in_progress",
+        [(0, 7, "ORG", "human"), (13, 19, "INVESTMENT", "human"), (44, 50, "ORG", "human")],
+        [("invest", "Foxconn", "investor")],
+    )
+
+
+def test_a_reviewed_gold_set_takes_nothing_more(path):
+    from annotator.core.edits import SetStatus
+
+    with Project.open(path) as project:
+        project.apply(1, "bob", SetStatus("done", "in_progress"), who="bob")
+        review.update_gold(project, 1, ["alice", "bob"], who="rita")
+        review.mark_reviewed(project, 1, who="rita")
+        project.apply(1, "bob", SetStatus("in_progress", "done"), who="bob")
+        assert review.update_gold(project, 1, ["alice", "bob"], who="rita").spans == 0
+    assert gold_contents(path) == ("reviewed", [], [])

@@ -14,10 +14,11 @@ from annotator.nlp.anchored import AnchoredMatcher, pattern_anchor
 from annotator.nlp.money import MoneyFinder, money_patterns
 from annotator.nlp.people import is_name_word
 from annotator.nlp.rules import PATTERNS_DIR, SPANS_KEY, load_patterns, make_rules_pipeline
+from tests.conftest import CORPORA
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "resources" / "sample" / "foxconn-openai-partnership.txt"
-SHARED_SEED = ROOT.parent / "shared" / "corpora" / "seed" / "foxconn-openai-partnership.txt"
+SHARED_SEED = CORPORA / "seed" / "foxconn-openai-partnership.txt"
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +38,7 @@ def spans_of(doc, label=None):
 # -- the seed article -------------------------------------------------------
 
 
+@pytest.mark.corpora
 def test_sample_is_a_verbatim_copy_of_the_seed_article():
     assert SAMPLE.read_bytes() == SHARED_SEED.read_bytes()
 

@@ -83,3 +83,10 @@ def test_a_language_without_an_offline_tokenizer_is_refused_at_init(tmp_path, la
     with pytest.raises(PipelineError, match=needs.replace("(", r"\(").replace(")", r"\)")):
         api.init_project(tmp_path / "p.annotator", language=language)
     assert not (tmp_path / "p.annotator").exists()
+
+
+def test_the_quick_search_finds_exactly_the_characters_of_the_ranges():
+    from annotator.core.scripts import _ANY_UNSPACED, _RANGES, script_of
+
+    edges = [c for low, high, _ in _RANGES for c in (low - 1, low, high, high + 1)]
+    assert [bool(_ANY_UNSPACED.search(chr(c))) for c in edges] == [script_of(chr(c)) is not None for c in edges]

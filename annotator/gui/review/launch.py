@@ -54,8 +54,8 @@ def run_review(
     With ``screenshot``, open the first document to review at its first
     conflict, save the window as PNG at that path and return.
     """
-    app = create_app()
     try:
+        app = create_app(screenshot=screenshot is not None)
         window = open_review(project_path, annotators, auto, reviewer=reviewer, ask=screenshot is None)
     except AnnotatorError as exc:
         print(f"Error: {exc}", file=sys.stderr)

@@ -20,7 +20,7 @@ from ...core.edits import SetStatus
 from ...core.errors import AnnotatorError, ReviewError
 from ...core.model import GOLD
 from ...ops.review import (
-    REVIEWED, DocumentReview, check_auto, documents_by_disagreement, load_review, prepare_gold, review_annotators,
+    REVIEWED, DocumentReview, check_auto, documents_by_disagreement, load_review, review_annotators, update_gold,
 )
 from ...store.project import Project
 from ..actions import SPEC_BY_NAME, ActionSpec, build_actions, build_toolbar, configure, make_action
@@ -239,11 +239,12 @@ class ReviewWindow(QMainWindow):
         self._update_progress()
 
     def open_document(self, document_id: int) -> None:
-        """Open a document for review, making its gold set on first visit."""
+        """Open a document for review, making its gold set on first visit and
+        bringing in what annotators agreed on since (said in the status bar)."""
         if self.session.document is not None and self.session.document.id == document_id:
             return
         try:
-            prepare_gold(self.project, document_id, self.annotators, self.auto, who=self.reviewer)
+            update = update_gold(self.project, document_id, self.annotators, self.auto, who=self.reviewer)
             review = load_review(self.project, document_id, self.annotators, auto=self.auto)
             self.doc_view.set_review(review, self.tags)
             self.review = review
@@ -257,6 +258,8 @@ class ReviewWindow(QMainWindow):
         self.doc_view.set_current(self.cluster)
         self._update_progress()
         self.doc_view.setFocus()
+        if update.describe():
+            self.reporter.info(update.describe())
 
     def step_document(self, step: int) -> None:
         model = self.queue.model
