@@ -5,7 +5,8 @@ model): ``annotator`` commands run one after another in a child process.
 progress dialog with Cancel) drives either. Each step is a command line of
 ``python -m annotator`` given ``--progress-lines``: it prints JSON lines on
 stdout, ``{"progress": fraction, "message": ...}`` while it works and
-``{"result": {...}}`` at the end. A step that exits non-zero ends the task
+``{"result": {...}}`` at the end. The child runs at a lower CPU priority
+than the window (``nice``, where the system has it). A step that exits non-zero ends the task
 with its error message; Cancel kills the running child, which is safe
 because each step writes its files and project rows so that a kill leaves
 them as they were before or as they are after (a model folder is swapped in
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,9 @@ import annotator
 from ..core.errors import BackgroundProcessError, CancelledError
 
 STEPS = 1000  # progress resolution across all steps
+# the child runs at a lower CPU priority than the window where the system has
+# `nice` (on two cores a training would otherwise take turns with the window)
+NICENESS = 10
 # the package this window runs from comes first on the child's import path
 _PACKAGE_ROOT = str(Path(annotator.__file__).resolve().parents[1])
 
@@ -99,7 +104,11 @@ class ProcessTask(QObject):
         process.finished.connect(self._exited)
         self._buffer = b""
         self._process = process
-        process.start(sys.executable, ["-m", "annotator", *step.args, "--progress-lines"])
+        command = [sys.executable, "-m", "annotator", *step.args, "--progress-lines"]
+        nice = shutil.which("nice")
+        if nice is not None:
+            command = [nice, "-n", str(NICENESS), *command]  # nice runs the command in its own process
+        process.start(command[0], command[1:])
 
     def _read(self) -> None:
         assert self._process is not None
