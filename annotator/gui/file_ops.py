@@ -47,8 +47,8 @@ class FileOps(QObject):
             self.open_project(Path(path))
 
     def open_project(self, path: Path) -> None:
-        if not self.idle():
-            self.window.reporter.info("wait for the running import or export to finish")
+        if not self.idle() or not self.window.model_ops.idle():
+            self.window.reporter.info("wait for the running import, export or training to finish")
             return
         try:
             project = Project.open(path)

@@ -427,6 +427,7 @@ class MainWindow(QMainWindow):
         self._shown = None
         self.cheatsheet = None
         self.load_scheme()
+        self.model_ops.project_replaced()
         self.start()
 
     def restore_layout(self) -> None:
