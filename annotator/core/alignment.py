@@ -12,9 +12,11 @@ unchanged, and :func:`align` makes them fit the document:
 3. Tokens are split where a span edge falls strictly inside one, so spans
    inside a token ("IL-2R" in "IL-2R.") fit.
 
-What still cannot be aligned (a span of whitespace only, offsets outside the
-text, an edge in text the tokens leave out, or tokens that may not change
-because the document is already stored) raises :class:`AlignmentError`,
+The tokens of a document already stored are split the same way (only split,
+never merged): spans are stored by character offsets, so no stored span
+moves. What still cannot be aligned (a span of whitespace only, offsets
+outside the text, an edge in text the tokens leave out) raises
+:class:`AlignmentError`,
 which the importer reports with the record's file and line. Token splitting
 is plain offsets: no tokenizer is involved.
 """
@@ -142,14 +144,10 @@ def split_tokens(tokens: Sequence[Token], offsets: Iterable[int]) -> list[Token]
     return out
 
 
-def align(
-    text: str, tokens: Sequence[Token], sets: Sequence[SetData], *, tokens_fixed: bool = False
-) -> tuple[list[Token], AlignmentCounts]:
+def align(text: str, tokens: Sequence[Token], sets: Sequence[SetData]) -> tuple[list[Token], AlignmentCounts]:
     """Fit the spans of ``sets`` (changed in place) to ``text`` and return the
     tokens split at their edges, with what was changed.
 
-    ``tokens_fixed`` is for a document already stored, whose tokens never
-    change: a span edge inside one of its tokens is then an error.
     Raises ``AlignmentError`` for the first span that cannot be aligned.
     """
     counts = AlignmentCounts()
@@ -164,7 +162,7 @@ def align(
     starts = {t.start for t in tokens}
     ends = {t.end for t in tokens}
     split = tokens
-    if not tokens_fixed and any(edge not in starts and edge not in ends for edge in edges):
+    if any(edge not in starts and edge not in ends for edge in edges):
         split = split_tokens(tokens, edges)
         counts.tokens_split = len(split) - len(tokens)
         starts = {t.start for t in split}
@@ -174,9 +172,7 @@ def align(
             for start, end in span.pieces():
                 if start in starts and end in ends:
                     continue
-                if tokens_fixed:
-                    reason = "the document is already in the project and its stored tokens do not split there"
-                else:
-                    reason = "an edge falls in text no token covers"
-                raise AlignmentError(f"{_describe(span)}: {text[start:end]!r} cannot be aligned: {reason}")
+                raise AlignmentError(
+                    f"{_describe(span)}: {text[start:end]!r} cannot be aligned: an edge falls in text no token covers"
+                )
     return split if isinstance(split, list) else list(split), counts

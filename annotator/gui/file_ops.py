@@ -139,10 +139,13 @@ class FileOps(QObject):
             self.window.reporter.info(f"imported: {result.summary()}")
             if result.warnings():
                 self.window.reporter.dialog("\n".join(result.warnings()), "Import: warnings")
-            if self.window.session.document is None:
+            current = self.window.session.document
+            if current is None:
                 self.window.start()
             else:
-                self.window.queue.show_document(self.window.session.document.id)
+                if current.id in result.split_documents:
+                    self.window.session.open(current.id)  # its tokens were split: snap to the new ones
+                self.window.queue.show_document(current.id)
         else:
             self.window.reporter.info(f"exported {result.summary()}")
             if result.warnings():

@@ -61,6 +61,8 @@ class ImportReport:
     labels_added: list[str] = field(default_factory=list)
     relation_types_added: list[str] = field(default_factory=list)
     alignment: AlignmentCounts = field(default_factory=AlignmentCounts)
+    # stored documents whose tokens this import split at span edges
+    split_documents: set[int] = field(default_factory=set)
     # documents mostly in a script the project's language does not split into
     # words, by the language that would ("zh": 3)
     unsegmented: dict[str, int] = field(default_factory=dict)
@@ -92,6 +94,8 @@ class ImportReport:
             parts.append(f"{self.alignment.trimmed} spans trimmed of edge whitespace")
         if self.alignment.merged:
             parts.append(f"{self.alignment.merged} duplicate regions merged")
+        if self.split_documents:
+            parts.append(f"{len(self.split_documents)} stored documents' tokens split at span edges")
         if self.rejected:
             parts.append(f"{len(self.rejected)} records rejected")
         if self.sets_replaced:
@@ -267,19 +271,24 @@ def import_files(
                 nlp, (r.text for r in to_analyze), origin=origin, relation_types=project.scheme.relations
             )
             analyses = dict(zip(map(id, to_analyze), analyzed))
+            seen: set[str] = set()  # texts of this chunk, stored by an earlier record
             for record in good:
                 analysis = analyses.get(id(record))
-                stored = known[id(record)] is not None
+                doc_id = known[id(record)]
+                if doc_id is None and hashes[id(record)] in seen:
+                    doc_id = project.document_id(hashes[id(record)])
+                seen.add(hashes[id(record)])
+                stored = doc_id is not None
                 if stored:
-                    # text never changes, and neither do the tokens stored with it
-                    tokens = list(project.document(known[id(record)]).tokens)
+                    # text never changes; the stored tokens are only ever split
+                    tokens = list(project.document(doc_id).tokens)
                 else:
                     tokens = record.tokens if record.tokens is not None else analysis.tokens  # type: ignore[union-attr]
                     better = None if record.tokens is not None else unsegmented_language(record.text, project.language)
                     if better:
                         report.unsegmented[better] = report.unsegmented.get(better, 0) + 1
                 try:
-                    tokens, counts = align(record.text, tokens, record.sets, tokens_fixed=stored)
+                    tokens, counts = align(record.text, tokens, record.sets)
                 except AlignmentError as exc:
                     _reject(report, Problem(record.source, str(exc)), skip_invalid)
                     continue
@@ -290,6 +299,9 @@ def import_files(
                     _reject(report, Problem(record.source, problem), skip_invalid)
                     continue
                 _suggest(state, analysis, tokens, model_name(preannotate), record.source)
+                if stored and counts.tokens_split:
+                    project.split_tokens(doc_id, tokens)
+                    report.split_documents.add(doc_id)
                 _store(project, record, tokens, analysis, model_owner, annotator, report, written, replace_existing)
             if progress is not None:
                 progress(report.records, total)
@@ -410,7 +422,13 @@ def _suggest(state: _SchemeState, analysis, tokens: list[Token], name: str, sour
     if not labels:
         return
     if state.add_labels:
-        state.scheme = state.scheme.with_labels(sorted(labels))
+        try:
+            state.scheme = state.scheme.with_labels(sorted(labels))
+        except SchemeError as exc:
+            names = ", ".join(repr(n) for n in sorted(labels))
+            raise InputError(
+                source, f"the pre-annotator {name!r} suggests {names}, which cannot be added to the scheme: {exc.message}"
+            ) from None
         return
     if not state.suggested_unknown:
         state.first_suggested_at = source

@@ -254,6 +254,25 @@ class Project:
             raise ProjectError(f"{self.path} has no document {document_id}")
         return Document(row[0], row[1], row[2], tokens_from_json(row[3]), json.loads(row[4]))
 
+    def split_tokens(self, document_id: int, tokens: Sequence[Token]) -> None:
+        """Store ``tokens`` for a document whose stored tokens they split (never
+        merge). Spans and relations hold character offsets and nothing stored
+        holds token indices, so no annotation moves; exports derive token
+        indices from these tokens. Raises ``ProjectError`` when ``tokens`` drop
+        a stored token boundary or cover other text."""
+        old = self.document(document_id).tokens
+        bounds = {t.start for t in tokens} | {t.end for t in tokens}
+        covered = [(t.start, t.end) for t in tokens]
+        if (
+            any(t.start not in bounds or t.end not in bounds for t in old)
+            or (old and covered and (covered[0][0], covered[-1][1]) != (old[0].start, old[-1].end))
+            or any(a[1] > b[0] for a, b in zip(covered, covered[1:]))
+        ):
+            raise ProjectError(
+                f"{self.path}: document {document_id}'s stored tokens may only be split, not merged or moved"
+            )
+        self.db.execute("UPDATE documents SET tokens = ? WHERE id = ?", [tokens_to_json(tokens), document_id])
+
     def document_id(self, hash: str) -> int | None:
         row = self.db.execute("SELECT id FROM documents WHERE hash = ?", [hash]).fetchone()
         return row[0] if row else None

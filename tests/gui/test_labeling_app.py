@@ -231,6 +231,21 @@ def test_import_runs_on_a_worker_and_refreshes_the_queue(qtbot, window, tmp_path
     assert window.session.document.id == 1  # the open document stays
 
 
+def test_an_import_that_splits_the_open_documents_tokens_reloads_them(qtbot, window, tmp_path):
+    document = window.session.document
+    token = next(t for t in document.tokens if t.end - t.start >= 3)
+    cut = token.start + 1
+    assert window.doc_view.tokens.snap(token.start, cut) == (token.start, token.end)
+    peer = tmp_path / "peer.jsonl"
+    peer.write_text(json.dumps({"text": document.text, "label": [[token.start, cut, "ORG"]]}) + "\n", encoding="utf-8")
+    with qtbot.waitSignal(window.file_ops.finished, timeout=60000) as blocker:
+        window.file_ops.import_files([peer], preannotate="none", add_labels=True)
+    assert blocker.args[2] is None and blocker.args[1].split_documents == {document.id}
+    assert window.session.document.id == document.id
+    assert window.doc_view.tokens.snap(token.start, cut) == (token.start, cut)
+    assert window.doc_view.tokens.snap(cut, token.end) == (cut, token.end)
+
+
 def test_import_shows_the_sets_it_left_out(qtbot, window, tmp_path):
     text = "Samsung will invest $7 billion in Texas."
     first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"

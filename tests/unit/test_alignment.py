@@ -62,12 +62,6 @@ def test_align_splits_tokens_and_counts_what_it_changed():
     assert [(s.start, s.end) for s in data.spans] == [IL2R]
 
 
-def test_stored_tokens_never_change():
-    tokens = [Token(0, 5), Token(6, 10), Token(11, 17), Token(18, 22, False)]
-    with pytest.raises(AlignmentError, match="already in the project"):
-        align(TEXT, tokens, [SetData(spans=[Span(1, *IL2R, "GENE")])], tokens_fixed=True)
-
-
 def _il2r_project(make_project):
     project = make_project(scheme=Scheme.from_labels(["GENE"]))
     return project

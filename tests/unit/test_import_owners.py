@@ -110,6 +110,32 @@ def test_suggested_labels_the_scheme_lacks_follow_the_import_rule(make_project, 
     assert sorted(s.label for s in project.annotation_set(1, "model:rules").spans.values()) == ["GPE", "INVESTMENT", "MONEY", "ORG"]
 
 
+def test_a_suggested_label_that_is_no_valid_name_is_a_clear_error(make_project, tmp_path, monkeypatch):
+    from dataclasses import replace
+
+    from annotator.nlp import pipeline
+
+    real = pipeline.analyze
+
+    def badly_named(*args, **kwargs):
+        for analysis in real(*args, **kwargs):
+            analysis.spans = [replace(s, label="MY LABEL") for s in analysis.spans]
+            yield analysis
+
+    monkeypatch.setattr(pipeline, "analyze", badly_named)
+    src = tmp_path / "a.txt"
+    src.write_text(TEXT, encoding="utf-8")
+    project = make_project(scheme=Scheme.from_labels(["ORG"]))
+    with pytest.raises(InputError) as info:
+        api.import_files(project, [src], add_labels=True)
+    assert str(info.value).startswith(
+        f"[E020] {src}: the pre-annotator 'rules' suggests 'MY LABEL', which cannot be added to the scheme: "
+    )
+    assert "'MY LABEL' does not match" in str(info.value)
+    assert project.stats()["documents"] == 0
+    assert project.scheme.label_names == ("ORG",)
+
+
 def test_unknown_labels_name_the_callers_options(make_project, tmp_path):
     from annotator.ops.importing import ImportWording
 
