@@ -31,15 +31,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import accumulate, chain, repeat
+from operator import add
 from pathlib import Path
 from typing import Iterator
 
 from ..core.errors import FormatError
+from ..core.heap import gc_paused
 from ..core.model import AnnotationSet, Document, Problem, Record, SetData, Span, Token
 from ..core.scheme import Scheme
 from ..core.validate import TokenIndex
 from .losses import count_scores, count_suggestions
-from .registry import FormatSpec, Items, WriteReport, iter_lines, register
+from .registry import FormatSpec, Items, WriteReport, register
 
 EXTENSIONS = (".conll", ".iob", ".bio", ".bioes", ".bilou")
 DOCSTART = "-DOCSTART-"
@@ -56,19 +60,17 @@ def tags_to_spans(tags: list[str]) -> list[tuple[int, int, str]]:
 
     Reads IOB1, IOB2, BILOU and BIOES alike. Raises ``ValueError`` with the
     index of the first tag that is not ``O`` or a prefix, ``-`` and a label.
+    Only the tags other than ``O`` are visited: an ``O`` just ends an entity.
     """
     spans: list[tuple[int, int, str]] = []
     current: tuple[int, str] | None = None
-    for i, tag in enumerate(tags):
-        if tag == "O":
-            if current:
-                spans.append((current[0], i, current[1]))
+    previous = -1
+    for i in [i for i, tag in enumerate(tags) if tag != "O"]:
+        if current and i != previous + 1:  # an O came between
+            spans.append((current[0], previous + 1, current[1]))
             current = None
-            continue
-        match = _TAG.fullmatch(tag)
-        if match is None:
-            raise ValueError(i, f"tag {tag!r} is not O or one of B-, I-, L-, U-, E-, S- followed by a label")
-        prefix, label = match[1], match[2]
+        previous = i
+        prefix, label = _parsed(tags[i], i)
         if prefix in "US" or prefix == "B" or current is None or current[1] != label:
             if current:
                 spans.append((current[0], i, current[1]))
@@ -77,8 +79,21 @@ def tags_to_spans(tags: list[str]) -> list[tuple[int, int, str]]:
             spans.append((current[0], i + 1, label))
             current = None
     if current:
-        spans.append((current[0], len(tags), current[1]))
+        spans.append((current[0], previous + 1, current[1]))
     return spans
+
+
+@lru_cache(maxsize=4096)
+def _tag_parts(tag: str) -> tuple[str, str] | None:
+    match = _TAG.fullmatch(tag)
+    return None if match is None else (match[1], match[2])
+
+
+def _parsed(tag: str, index: int) -> tuple[str, str]:
+    parts = _tag_parts(tag)
+    if parts is None:
+        raise ValueError(index, f"tag {tag!r} is not O or one of B-, I-, L-, U-, E-, S- followed by a label")
+    return parts
 
 
 def detect_scheme(tags: list[str]) -> str:
@@ -86,16 +101,15 @@ def detect_scheme(tags: list[str]) -> str:
 
     ``iob1`` when some entity starts with ``I-``; a sequence with no entity is ``iob2``.
     """
-    prefixes = {tag[0] for tag in tags if tag != "O"}
+    prefixes = {tag[0] for tag in set(tags) if tag != "O"}
     if prefixes & {"U", "L"}:
         return "bilou"
     if prefixes & {"S", "E"}:
         return "bioes"
-    previous = "O"
-    for tag in tags:
-        if tag.startswith("I-") and (previous == "O" or previous[2:] != tag[2:]):
+    for i in [i for i, tag in enumerate(tags) if tag.startswith("I-")]:
+        previous = tags[i - 1] if i else "O"
+        if previous == "O" or previous[2:] != tags[i][2:]:
             return "iob1"
-        previous = tag
     return "iob2"
 
 
@@ -120,18 +134,18 @@ def spans_to_tags(spans: list[tuple[int, int, str]], length: int, scheme: str = 
 # -- reading -------------------------------------------------------------------
 @dataclass
 class _Doc:
-    """A document being read: its sentences of ``(token, tag)`` and first line."""
+    """A document being read: its sentences as ``(words, tags)`` and first line."""
 
     line: int
-    sentences: list[list[tuple[str, str]]] = field(default_factory=list)
+    sentences: list[tuple[list[str], list[str]]] = field(default_factory=list)
     problem: Problem | None = None
     part: int = 0  # 1, 2 ... for the parts of a section longer than PART_CHARS
     chars: int = 0
 
-    def add(self, items: list[tuple[str, str]]) -> None:
-        if items:
-            self.sentences.append(items)
-            self.chars += sum(len(word) + 1 for word, _ in items)
+    def add(self, words: list[str], tags: list[str]) -> None:
+        if words:
+            self.sentences.append((words, tags))
+            self.chars += sum(map(len, words)) + len(words)
 
 
 def read(path: Path) -> Iterator[Record | Problem]:
@@ -142,60 +156,169 @@ def read(path: Path) -> Iterator[Record | Problem]:
 
 
 def read_file(path: Path) -> Iterator[Record | Problem]:
-    sections: bool | None = None  # documents are -DOCSTART- sections (else sentences)
-    per_line: bool | None = None  # sentence-per-line layout
-    columns = 2
-    doc: _Doc | None = None
-    sentence: list[tuple[str, str]] = []
-    for number, line, error in iter_lines(path):
-        if doc is None:
-            doc = _Doc(number)
-        if error:
-            doc.problem = doc.problem or Problem(f"{path}:{number}", error)
-            continue
-        assert line is not None
-        line = line.rstrip("\r\n")
+    """Records of one file. Lines are gathered into runs between blank and
+    ``-DOCSTART-`` lines; a run of well-formed token lines is read at once
+    (split, checked and joined by list operations, not line by line), and any
+    other run line by line, which finds the exact line of a problem. Bytes
+    that are not UTF-8 are kept as escapes until a run is checked."""
+    reader = _Reader(path)
+    with open(path, encoding="utf-8", errors="surrogateescape", newline="\n") as fh:
+        head = fh.readline()
+        if not head:
+            return
+        pending: list[str] = []
+        first = 0
+        stripped = head.lstrip("\ufeff")
+        reader.bom = head[: len(head) - len(stripped)]
+        for number, line in enumerate(chain([stripped], fh), start=1):
+            if line.isspace() or line.startswith(DOCSTART):
+                if pending:
+                    yield from reader.run(first, pending)
+                    pending = []
+                yield from reader.boundary(number, line)
+            else:
+                if not pending:
+                    first = number
+                pending.append(line)
+        if pending:
+            yield from reader.run(first, pending)
+    if reader.doc is not None and (reader.doc.sentences or reader.doc.problem):
+        yield _finish(reader.doc, path)
+
+
+class _Reader:
+    """The state of reading one file: whether documents are ``-DOCSTART-``
+    sections (else sentences), the layout, and the document being read."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.sections: bool | None = None  # documents are -DOCSTART- sections (else sentences)
+        self.per_line: bool | None = None  # sentence-per-line layout
+        self.columns = 2
+        self.doc: _Doc | None = None
+        self.tags_seen: set[str] = {"O"}  # tags already checked
+        self.bom = ""  # byte order marks before line 1, counted in its byte offsets
+
+    def _current(self, number: int) -> _Doc:
+        if self.doc is None:
+            self.doc = _Doc(number)
+        return self.doc
+
+    def boundary(self, number: int, line: str) -> Iterator[Record | Problem]:
+        """A blank or ``-DOCSTART-`` line: ends a sentence, and maybe a document."""
+        doc = self._current(number)
+        bad = _not_utf8(self.bom + line if number == 1 else line)
+        if bad:
+            doc.problem = doc.problem or Problem(f"{self.path}:{number}", bad)
+            return
         if line.startswith(DOCSTART):
-            if sections is None:
-                sections = True
-            doc.add(sentence)
-            sentence = []
+            if self.sections is None:
+                self.sections = True
             if doc.sentences or doc.problem:
-                yield _finish(doc, path)
-            doc = None
-            continue
-        if not line.strip():
-            doc.add(sentence)
-            sentence = []
-            if not sections and (doc.sentences or doc.problem):
-                yield _finish(doc, path)
-                doc = None
-            elif doc.chars >= PART_CHARS and not doc.problem:
-                doc.part += 1
-                yield _finish(doc, path)
-                doc = _Doc(number + 1, part=doc.part + 1)
-            continue
-        sections = bool(sections)
-        if not doc.sentences and not sentence and not doc.problem:
-            doc.line = number  # the document starts at its first token
-        if per_line is None:
-            items = line.split()
-            per_line = "\t" not in line and all("|" in item for item in items)
-            columns = items[0].count("|") + 1
-        try:
-            if per_line and not doc.problem:
-                doc.add(_sentence_items(line, columns))
-            elif not doc.problem:
-                sentence.append(_token_line(line))
-        except ValueError as exc:
-            doc.problem = Problem(f"{path}:{number}", str(exc))
-        if per_line and not sections:
-            yield _finish(doc, path)
-            doc = None
-    if doc is not None:
-        doc.add(sentence)
-        if doc.sentences or doc.problem:
-            yield _finish(doc, path)
+                yield _finish(doc, self.path)
+            self.doc = None
+        elif not self.sections and (doc.sentences or doc.problem):
+            yield _finish(doc, self.path)
+            self.doc = None
+        elif doc.chars >= PART_CHARS and not doc.problem:
+            doc.part += 1
+            yield _finish(doc, self.path)
+            self.doc = _Doc(number + 1, part=doc.part + 1)
+
+    def run(self, first: int, lines: list[str]) -> Iterator[Record | Problem]:
+        """Lines ``first``, ``first + 1`` ... up to a blank or ``-DOCSTART-`` line."""
+        if self.per_line is not False or (self.doc and self.doc.problem):
+            read = None
+        else:
+            with gc_paused():  # a list per line, none in a cycle
+                read = self._token_lines(lines)
+        if read is None:
+            yield from self._line_by_line(first, lines)
+            return
+        doc = self._current(first)
+        self.sections = bool(self.sections)
+        if not doc.sentences:
+            doc.line = first  # the document starts at its first token
+        doc.add(*read)
+
+    def _token_lines(self, lines: list[str]) -> tuple[list[str], list[str]] | None:
+        """Words and tags of well-formed token lines; None when some line is not
+        (bad UTF-8, too few columns, an unknown tag): read those one by one."""
+        joined = "".join(lines)
+        if not joined.isascii() and _has_escapes(joined):
+            return None
+        if "\t" in joined:
+            cols = [line.rstrip("\r\n").split("\t") for line in lines]
+            if min(map(len, cols)) < 2:
+                return None
+            words = [c[0] for c in cols]
+            tags = [c[-1].strip() for c in cols]
+            if not all(tags) or not all(map(str.strip, words)):
+                return None
+        else:
+            cols = [line.split() for line in lines]
+            if min(map(len, cols)) < 2:
+                return None
+            words = [c[0] for c in cols]
+            tags = [c[-1] for c in cols]
+        if not self.tags_seen.issuperset(tags):
+            new = set(tags) - self.tags_seen
+            if any(_tag_parts(tag) is None for tag in new):
+                return None
+            self.tags_seen |= new
+        return words, tags
+
+    def _line_by_line(self, first: int, lines: list[str]) -> Iterator[Record | Problem]:
+        words: list[str] = []
+        tags: list[str] = []
+        for number, line in enumerate(lines, start=first):
+            doc = self._current(number)
+            bad = _not_utf8(self.bom + line if number == 1 else line)
+            if bad:
+                doc.problem = doc.problem or Problem(f"{self.path}:{number}", bad)
+                continue
+            line = line.rstrip("\r\n")
+            self.sections = bool(self.sections)
+            if not doc.sentences and not words and not doc.problem:
+                doc.line = number  # the document starts at its first token
+            if self.per_line is None:
+                items = line.split()
+                self.per_line = "\t" not in line and all("|" in item for item in items)
+                self.columns = items[0].count("|") + 1
+            try:
+                if self.per_line and not doc.problem:
+                    doc.add(*_sentence_items(line, self.columns))
+                elif not doc.problem:
+                    word, tag = _token_line(line)
+                    words.append(word)
+                    tags.append(tag)
+            except ValueError as exc:
+                doc.problem = Problem(f"{self.path}:{number}", str(exc))
+            if self.per_line and not self.sections:
+                yield _finish(doc, self.path)
+                self.doc = None
+        if self.doc is not None:
+            self.doc.add(words, tags)
+
+
+def _has_escapes(text: str) -> bool:
+    """Whether ``text`` holds bytes that were not UTF-8 (kept as escapes)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _not_utf8(line: str) -> str | None:
+    """Why a line read with escapes is not UTF-8, or None when it is."""
+    if line.isascii() or not _has_escapes(line):
+        return None
+    try:
+        line.encode("utf-8", "surrogateescape").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not valid UTF-8 ({exc.reason} at byte {exc.start} of the line)"
+    return None
 
 
 def _token_line(line: str) -> tuple[str, str]:
@@ -208,41 +331,48 @@ def _token_line(line: str) -> tuple[str, str]:
 
 
 def _checked(tag: str) -> str:
-    if tag != "O" and _TAG.fullmatch(tag) is None:
+    if tag != "O" and _tag_parts(tag) is None:
         raise ValueError(f"tag {tag!r} is not O or one of B-, I-, L-, U-, E-, S- followed by a label")
     return tag
 
 
-def _sentence_items(line: str, columns: int) -> list[tuple[str, str]]:
-    items = []
+def _sentence_items(line: str, columns: int) -> tuple[list[str], list[str]]:
+    words, tags = [], []
     for item in line.split():
         parts = item.rsplit("|", columns - 1)
         if len(parts) != columns or not parts[0]:
             raise ValueError(f"cannot read {item!r}: expected {'|'.join(['word', 'pos', 'tag'][-columns:])}")
-        items.append((parts[0], _checked(parts[-1])))
-    return items
+        words.append(parts[0])
+        tags.append(_checked(parts[-1]))
+    return words, tags
 
 
 def _finish(doc: _Doc, path: Path) -> Record | Problem:
+    """The record of a document read: its text is the words joined by spaces,
+    sentences by newlines; offsets come from running sums of word lengths."""
     if doc.problem:
         return doc.problem
+    with gc_paused():  # hundreds of thousands of tokens, none in a cycle
+        return _record(doc, path)
+
+
+def _record(doc: _Doc, path: Path) -> Record:
     source = f"{path}:{doc.line}"
-    tokens: list[Token] = []
+    words = list(chain.from_iterable(w for w, _ in doc.sentences))
+    all_tags = list(chain.from_iterable(t for _, t in doc.sentences))
+    lengths = list(map(len, words))
+    starts = list(accumulate(map((1).__add__, lengths), initial=0))
+    starts.pop()
+    ends = list(map(add, starts, lengths))
+    tokens = list(map(Token._make, zip(starts, ends, chain(repeat(True, len(words) - 1), (False,)))))
     spans: list[Span] = []
-    all_tags: list[str] = []
-    offset = 0
-    for s, sentence in enumerate(doc.sentences):
-        tags = [tag for _, tag in sentence]
-        found = tags_to_spans(tags)
-        first = len(tokens)
-        for i, (word, _) in enumerate(sentence):
-            last = s == len(doc.sentences) - 1 and i == len(sentence) - 1
-            tokens.append(Token(offset, offset + len(word), not last))
-            offset += len(word) + 1
-        for a, b, label in found:
-            spans.append(Span(len(spans) + 1, tokens[first + a].start, tokens[first + b - 1].end, label, "import"))
-        all_tags += tags
-    text = "\n".join(" ".join(word for word, _ in sentence) for sentence in doc.sentences)
+    first = 0
+    for _, tags in doc.sentences:
+        if tags.count("O") != len(tags):
+            for a, b, label in tags_to_spans(tags):
+                spans.append(Span(len(spans) + 1, starts[first + a], ends[first + b - 1], label, "import"))
+        first += len(tags)
+    text = "\n".join(" ".join(sentence) for sentence, _ in doc.sentences)
     return Record(
         text=text,
         source=source,

@@ -19,12 +19,13 @@ from sqlite_utils import Database
 
 from ..core.edits import Edit, edit_from_dict
 from ..core.errors import DamagedProjectError, ProjectError, SchemaVersionError
+from ..core.heap import gc_paused
 from ..core.model import AnnotationSet, Document, Relation, Span, Token, is_suggestion_owner
 from ..core.scheme import Scheme
 from .failures import ProjectConnection, explain
 from .migrations import SCHEMA_VERSION, check_project_objects, current_version, migrate
 from .rows import (
-    RELATION_COLUMNS, SPAN_COLUMNS, chunks, default_user, gc_paused, now, relation_from_row,
+    RELATION_COLUMNS, SPAN_COLUMNS, chunks, default_user, now, relation_from_row,
     relation_values, span_from_row, span_values, tokens_from_json, tokens_to_json,
 )
 from .set_writer import SetWriter

@@ -1,8 +1,6 @@
 """How model objects map to rows of the project file, and back."""
 from __future__ import annotations
 
-import contextlib
-import gc
 import getpass
 import json
 from datetime import datetime, timezone
@@ -75,17 +73,3 @@ def chunks(ids: Sequence[int]) -> Iterator[list[int]]:
     ids = list(ids)
     for i in range(0, len(ids), ID_CHUNK):
         yield ids[i : i + ID_CHUNK]
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small acyclic
-    objects (tokens, spans): its passes over the growing heap otherwise cost
-    more than building the objects."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
