@@ -1,6 +1,7 @@
 """The ``annotator`` command line: thin click commands over ``annotator.api``."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import time
@@ -38,6 +39,15 @@ def init(project: Path, scheme: Path | None, language: str) -> None:
     """Create a new PROJECT file."""
     with api.init_project(project, scheme=scheme, language=language) as proj:
         click.echo(f"Created {project} with scheme {proj.scheme.name!r} ({len(proj.scheme.labels)} labels, {len(proj.scheme.relations)} relation types)")
+
+
+PROGRESS_LINES_HELP = "Print progress and the result as JSON lines on stdout, for a program running this one."
+
+
+def _progress_line(**fields) -> None:
+    """One machine-readable line on stdout (``--progress-lines``)."""
+    click.echo(json.dumps(fields))
+    sys.stdout.flush()
 
 
 class _Progress:
@@ -147,12 +157,16 @@ def _dev_option(value: str) -> float | Path:
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed for the split and for training.")
 @click.option("--max-epochs", type=int, default=30, show_default=True, help="Most epochs when training from nothing.")
 @click.option("--epochs", "continue_epochs", type=int, default=3, show_default=True, help="Epochs when continuing with --from.")
-def train(project: Path, output: Path, owner: str, base: str | None, dev: str, seed: int, max_epochs: int, continue_epochs: int) -> None:
+@click.option("--progress-lines", is_flag=True, help=PROGRESS_LINES_HELP)
+def train(project: Path, output: Path, owner: str, base: str | None, dev: str, seed: int, max_epochs: int,
+          continue_epochs: int, progress_lines: bool) -> None:
     """Train the project's model (entities with scores, relations) on PROJECT's finished documents into OUTPUT."""
     said: list[str] = []
 
     def report(fraction: float, message: str) -> None:
-        if not said or said[-1] != message:  # once per epoch, not per batch
+        if progress_lines:
+            _progress_line(progress=fraction, message=message)
+        elif not said or said[-1] != message:  # once per epoch, not per batch
             said.append(message)
             click.echo(f"[{100 * fraction:3.0f}%] {message}", err=True)
 
@@ -161,7 +175,10 @@ def train(project: Path, output: Path, owner: str, base: str | None, dev: str, s
             proj, output, owner=owner, base=base, dev=_dev_option(dev), seed=seed, max_epochs=max_epochs,
             continue_epochs=continue_epochs, report=report,
         )
-    click.echo(f"Model saved to {folder}; refresh suggestions with: annotator suggest {project} {folder}")
+    if progress_lines:
+        _progress_line(result={"model": str(folder)})
+    else:
+        click.echo(f"Model saved to {folder}; refresh suggestions with: annotator suggest {project} {folder}")
 
 
 @cli.command()
@@ -182,8 +199,14 @@ def evaluate(project: Path, model: str, owner: str, as_json: bool) -> None:
 @cli.command()
 @click.argument("project", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("model")
-def suggest(project: Path, model: str) -> None:
+@click.option("--progress-lines", is_flag=True, help=PROGRESS_LINES_HELP)
+def suggest(project: Path, model: str, progress_lines: bool) -> None:
     """Refresh MODEL's suggestions on the documents of PROJECT no one has opened yet."""
+    if progress_lines:
+        with api.open_project(project) as proj:
+            report = api.suggest(proj, model, progress=lambda done, total: _progress_line(progress=done / max(1, total or 1), message=f"{done} of {total} documents"))
+        _progress_line(result=dataclasses.asdict(report))
+        return
     progress = _Progress()
     with api.open_project(project) as proj:
         try:

@@ -127,6 +127,13 @@ class TrainingCancelled(CancelledError):
     code = "E081"
 
 
+class BackgroundProcessError(AnnotatorError):
+    """A command the window ran in a child process (a training) failed; the
+    message holds the command and the child's own error."""
+
+    code = "E082"
+
+
 class ExportError(AnnotatorError):
     """An export cannot be written as asked (bad filter, split or target)."""
 

@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
             self.reporter.info("every document is done or skipped")
             return
         self.open_document(following)
-        self.reporter.info(f"marked “{self.project.document(current).title[:40]}” {status}")
+        self.reporter.info(f"marked “{span_ops.shorten(self.project.document(current).title)}” {status}")
 
     # -- refreshing ------------------------------------------------------------
     def _on_edited(self, action: str, edit) -> None:
@@ -427,6 +427,7 @@ class MainWindow(QMainWindow):
         self._shown = None
         self.cheatsheet = None
         self.load_scheme()
+        self.model_ops.project_replaced()
         self.start()
 
     def restore_layout(self) -> None:

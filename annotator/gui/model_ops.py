@@ -1,4 +1,5 @@
-"""The Model menu: train the project's model off the GUI thread, retrain it
+"""The Model menu: train the project's model in a child process (so the
+window never waits on it, not even for the interpreter lock), retrain it
 every N finished documents, and refresh its suggestions on the documents no
 one has opened.
 
@@ -12,16 +13,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QInputDialog, QMenu
 
 from ..core.errors import CancelledError
 from ..core.model import MODEL_PREFIX
 from ..ops.exporting import STATUS_FILTERS
-from ..ops.suggesting import suggest
-from ..ops.training import model_dir, train_model
-from ..store.project import Project
+from ..ops.suggesting import SuggestReport
+from ..ops.training import model_dir
 from .actions import ActionSpec, make_action
+from .process_task import ProcessTask, Step
 from .workers import Operation
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ AUTO_KEY = "model/auto_retrain"
 EVERY_KEY = "model/retrain_every"
 MAX_EPOCHS_KEY = "model/max_epochs"  # when training from nothing (model selection may stop sooner)
 DEFAULT_EVERY = 20
-STEPS = 1000  # progress resolution
+TRAIN_SHARE = 0.85  # of the progress bar; the rest is writing the suggestions
 
 
 class ModelOps(QObject):
@@ -46,7 +47,7 @@ class ModelOps(QObject):
         super().__init__(window)
         self.window = window
         self.running: Operation | None = None
-        self.trained_at = self._finished_count()
+        self.trained_at = 0
         settings = window.settings
         self.train_action = make_action(window, ActionSpec("train_model", "Train now", (), "Model",
                                         "Train the project's model on the finished documents and refresh its suggestions"),
@@ -60,8 +61,13 @@ class ModelOps(QObject):
                                         "How many finished documents between automatic trainings"), self.ask_every)
         self._label_auto()
         window.session.changed.connect(self.document_finished)
-        if self.has_model():
-            window.queue.set_model(self.owner)
+        self.project_replaced()
+
+    def project_replaced(self) -> None:
+        """The window works on another project (or its first): count its
+        finished documents afresh and show its own model in the queue, or none."""
+        self.trained_at = self._finished_count()
+        self.window.queue.set_model(self.owner if self.has_model() else None)
 
     # -- menu and settings -----------------------------------------------------
     def build_menu(self, menu: QMenu) -> None:
@@ -118,27 +124,31 @@ class ModelOps(QObject):
         if self._finished_count() - self.trained_at >= self.every:
             self.train()
 
+    def steps(self) -> list[Step]:
+        """``annotator train`` (continuing the project's model when there is
+        one), then ``annotator suggest`` on the unopened documents."""
+        project, folder = str(self.window.project.path), str(self.folder)
+        max_epochs = int(self.window.settings.value(MAX_EPOCHS_KEY, 30))
+        train = ["train", project, folder, "--max-epochs", str(max_epochs)]
+        if self.has_model():
+            train += ["--from", folder]
+        return [Step(train, TRAIN_SHARE), Step(["suggest", project, folder], 1 - TRAIN_SHARE)]
+
     def train(self) -> None:
-        """Train (continuing the project's model when there is one) and then
-        refresh the suggestions on unopened documents, on a worker thread."""
+        """Train and then refresh the suggestions on unopened documents, in a
+        child process. Cancel kills it: during training the previous model
+        stays (the new one is swapped in only when complete); while the
+        suggestions are written, each document keeps its old or gets its new set."""
         if not self.idle():
             self.window.reporter.info("the model is already training")
             return
-        folder = self.folder
-        base = str(folder) if self.has_model() else None
-        max_epochs = int(self.window.settings.value(MAX_EPOCHS_KEY, 30))
         self.trained_at = self._finished_count()
-
-        def job(project: Project, progress) -> Any:
-            def report(fraction: float, _message: str) -> None:
-                progress(int(fraction * STEPS), STEPS)  # raises once the user cancels
-
-            train_model(project, folder, base=base, max_epochs=max_epochs, report=report)
-            # the new model is saved: its suggestions are written whatever happens now
-            return suggest(project, folder)
-
-        operation = Operation("Training the model", self.window.project.path, job, self.window, cancellable=True)
+        task = ProcessTask(self.steps())
+        operation = Operation("Training the model", self.window.project.path, None, self.window, cancellable=True,
+                              task=task)
         operation.dialog.setAutoReset(False)
+        # a training runs for a while in the background: the label keys stay with the window
+        operation.dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         operation.task.progress.connect(self._progress)
         operation.finished.connect(self._done)
         self.running = operation
@@ -149,14 +159,21 @@ class ModelOps(QObject):
         if self.running is not None:
             self.running.dialog.setLabelText(f"Training the model: {100 * done // max(1, total)}%")
 
-    def _done(self, result: Any, error: BaseException | None) -> None:
-        self.running = None
+    def _done(self, results: Any, error: BaseException | None) -> None:
+        operation, self.running = self.running, None
+        trained = operation is not None and len(operation.task.results) >= 1
+        result = None
         if isinstance(error, CancelledError):
-            self.window.reporter.info("training cancelled; the previous model stays in use")
+            self.window.reporter.info(
+                "suggestions cancelled; the new model is in use, documents not yet refreshed keep their old suggestions"
+                if trained else "training cancelled; the previous model stays in use"
+            )
         elif error is not None:
             self.window.reporter.error(error, context="training failed")
         else:
-            self.window.queue.set_model(self.owner)
+            result = SuggestReport(**results[-1])
             self.window.reporter.info(f"model trained; {result.summary()}")
+        if trained:
+            self.window.queue.set_model(self.owner)
         self.finished.emit(result, error)
 

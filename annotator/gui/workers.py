@@ -9,7 +9,9 @@ app when a running ``QThread`` is destroyed, and warns when a thread waits on
 itself or a timer is stopped from another thread).
 
 ``Operation`` is a task on a fresh connection to the project file with one
-progress dialog, for the File menu.
+progress dialog, for the File menu; it also drives a ``ProcessTask``
+(``process_task``: commands in a child process, for a training), which has
+the same signals.
 """
 from __future__ import annotations
 
@@ -124,10 +126,18 @@ class Operation(QObject):
     finished = Signal(object, object)
 
     def __init__(
-        self, title: str, path: Path, job: Job, parent: QWidget, *, blocks_edits: bool = False, cancellable: bool = False
+        self, title: str, path: Path, job: Job | None, parent: QWidget, *, blocks_edits: bool = False,
+        cancellable: bool = False, task: QObject | None = None,
     ) -> None:
+        """``task``, when given, runs instead of ``job``: a ``ProcessTask`` (or
+        anything with ``Task``'s signals, ``start`` and ``cancel``)."""
         super().__init__(parent)
-        self.task = project_task(path, job, self)
+        if task is None:
+            assert job is not None
+            task = project_task(path, job, self)
+        else:
+            task.setParent(self)
+        self.task = task
         self.dialog = QProgressDialog(title, "Cancel" if cancellable else "", 0, 0, parent)
         self.dialog.setObjectName("operation_progress")
         self.dialog.setWindowTitle(title)

@@ -55,8 +55,12 @@ def suggest(
 ) -> SuggestReport:
     """Run ``model`` on every document no one has opened and replace its
     ``model:<name>`` set with the new suggestions (spans with scores,
-    relations with ``attrs["score"]``). A document someone opens while this
-    runs is left as it is: each write checks again, in its transaction.
+    relations with ``attrs["score"]``). Each document is written in its own
+    transaction, so stopping between documents (``cancelled()`` turning
+    true, ``progress`` raising ``CancelledError``, or the process being
+    killed) leaves every document with either its old or its new set. A
+    document someone opens while this runs is left as it is: each write
+    checks again, in its transaction.
     """
     from ..nlp.pipeline import analyze_documents, load_pipeline
 
@@ -64,24 +68,29 @@ def suggest(
     report = SuggestReport(owner=MODEL_PREFIX + model_name(str(model)))
     scheme = project.scheme
     todo = unopened_document_ids(project)
+    done = 0
     for first in range(0, len(todo), CHUNK):
-        if cancelled is not None and cancelled():
-            break
         documents = [project.document(doc_id) for doc_id in todo[first:first + CHUNK]]
-        analyses = list(analyze_documents(nlp, documents, origin="model"))
-        with project.transaction():
-            still = set(unopened_document_ids(project, [d.id for d in documents]))
-            for document, analysis in zip(documents, analyses):
-                if document.id not in still:
-                    report.skipped_opened += 1
-                    continue
-                index = TokenIndex(document.tokens)
-                spans = [s for s in analysis.spans if index.is_start(s.start) and index.is_end(s.end)]
-                spans, relations = allowed(spans, analysis.relations, scheme)
-                project.write_set(document.id, report.owner, spans, relations, status="done", who=report.owner, read_back=False)
-                report.documents += 1
-                report.spans += len(spans)
-                report.relations += len(relations)
-        if progress is not None:
-            progress(min(first + CHUNK, len(todo)), len(todo))
+        for document, analysis in zip(documents, analyze_documents(nlp, documents, origin="model")):
+            if cancelled is not None and cancelled():
+                return report
+            _write_one(project, document, analysis, scheme, report)
+            done += 1
+            if progress is not None:
+                progress(done, len(todo))
     return report
+
+
+def _write_one(project: Project, document, analysis, scheme: Scheme, report: SuggestReport) -> None:
+    """Replace one document's suggestion set, in one transaction, unless someone opened it."""
+    with project.transaction():
+        if not unopened_document_ids(project, [document.id]):
+            report.skipped_opened += 1
+            return
+        index = TokenIndex(document.tokens)
+        spans = [s for s in analysis.spans if index.is_start(s.start) and index.is_end(s.end)]
+        spans, relations = allowed(spans, analysis.relations, scheme)
+        project.write_set(document.id, report.owner, spans, relations, status="done", who=report.owner, read_back=False)
+    report.documents += 1
+    report.spans += len(spans)
+    report.relations += len(relations)

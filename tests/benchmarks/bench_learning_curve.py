@@ -1,5 +1,5 @@
 """Learning curve with a simulated annotator on CoNLL04:
-``python tests/benchmarks/bench_learning_curve.py [--max-docs 200] [--seeds 0,1,2] [--out curve.json] [--png curve.png]``.
+``python tests/benchmarks/bench_learning_curve.py [--max-docs 360] [--seeds 0,1,2] [--orders uncertain,random] [--no-full] [--out curve.json] [--png curve.png]``.
 
 Starts from nothing: each round the "annotator" labels the next 25 documents
 of the queue (copying CoNLL04's gold annotations), marks them done, and the
@@ -10,7 +10,10 @@ either "most uncertain first" (the model's suggestions on the unlabelled
 documents are refreshed after each round) or random; each over the seeds
 given. A model trained from nothing on every training document is the
 full-data reference. Prints a table, writes the figures as JSON and, with
-``--png``, draws the curve (see ``curve_png.py``). Not part of the suite.
+``--png``, draws the curve (see ``curve_png.py``). The JSON is rewritten after
+every point, so a run stopped early leaves its partial curve; runs of one order
+each (``--orders``) can go side by side and ``curve_png.py`` merges their JSON
+files. Not part of the suite.
 """
 from __future__ import annotations
 
@@ -51,7 +54,7 @@ def scores(dev, model: Path) -> tuple[float, float]:
     return 100 * result.total(result.spans).f1, 100 * result.total(result.relations).f1
 
 
-def run(tmp: Path, order: str, seed: int, max_docs: int, dev, first_epochs: int) -> list[dict]:
+def run(tmp: Path, order: str, seed: int, max_docs: int, dev, first_epochs: int, points: list[dict], save) -> list[dict]:
     work = tmp / f"{order}-{seed}"
     work.mkdir()
     pool, gold = load(work, "pool", CORPUS / "conll04_train.json")
@@ -59,7 +62,6 @@ def run(tmp: Path, order: str, seed: int, max_docs: int, dev, first_epochs: int)
     rng = random.Random(seed)
     remaining = pool.document_ids()
     rng.shuffle(remaining)  # the random order; also the first batch of the uncertain order
-    points = []
     labelled = 0
     while labelled < max_docs:
         if order == "uncertain" and labelled:
@@ -81,6 +83,7 @@ def run(tmp: Path, order: str, seed: int, max_docs: int, dev, first_epochs: int)
             api.suggest(pool, model)
         ent, rel = scores(dev, model)
         points.append({"documents": labelled, "entity_f1": ent, "relation_f1": rel, "train_s": train_s})
+        save()
         print(f"  {order:<9} seed {seed} {labelled:>4} docs: entity F1 {ent:5.1f}  relation F1 {rel:5.1f}  (train {train_s:.1f}s)", flush=True)
     pool.close()
     return points
@@ -103,8 +106,10 @@ def full_data(tmp: Path, dev, max_epochs: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--max-docs", type=int, default=200)
+    parser.add_argument("--max-docs", type=int, default=360)
     parser.add_argument("--seeds", default="0,1,2")
+    parser.add_argument("--orders", default="uncertain,random")
+    parser.add_argument("--no-full", action="store_true", help="skip the full-data reference model")
     parser.add_argument("--first-epochs", type=int, default=10)
     parser.add_argument("--full-epochs", type=int, default=12)
     parser.add_argument("--out", type=Path, default=Path("learning-curve.json"))
@@ -117,14 +122,24 @@ def main() -> None:
         with dev.transaction():
             dev.db.execute("UPDATE annotation_sets SET owner = 'gold' WHERE owner = 'import'")
         print(f"CoNLL04 dev: {len(dev_gold)} documents", flush=True)
-        curves = {"uncertain": {}, "random": {}}
+        curves = {order: {} for order in args.orders.split(",") if order}
+        summary = {"full": None, "curves": curves}
+
+        def save() -> None:
+            args.out.write_text(json.dumps(summary, indent=1))
+
         for seed in seeds:
             for order in curves:
-                curves[order][seed] = run(tmp, order, seed, args.max_docs, dev, args.first_epochs)
-        full = full_data(tmp, dev, args.full_epochs)
+                curves[order][str(seed)] = []
+                run(tmp, order, seed, args.max_docs, dev, args.first_epochs, curves[order][str(seed)], save)
+        if not args.no_full:
+            summary["full"] = full_data(tmp, dev, args.full_epochs)
+            save()
         dev.close()
-    summary = {"full": full, "curves": {o: {str(s): pts for s, pts in c.items()} for o, c in curves.items()}}
-    args.out.write_text(json.dumps(summary, indent=1))
+    if summary["full"] is None or len(curves) < 2:
+        return
+    full = summary["full"]
+    curves = {o: {int(s): pts for s, pts in c.items()} for o, c in curves.items()}
     print("\nmean over seeds (entity F1 / relation F1), full data:", f"{full['entity_f1']:.1f} / {full['relation_f1']:.1f}")
     print(f"{'docs':>6} {'% of train':>10} {'uncertain':>15} {'random':>15} {'ahead':>6}")
     n_points = min(len(pts) for c in curves.values() for pts in c.values())

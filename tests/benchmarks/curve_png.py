@@ -1,6 +1,9 @@
 """Draws the learning curve of ``bench_learning_curve.py`` as a PNG with Qt's
 QPainter (offscreen), so the benchmark needs no plotting library:
-``python tests/benchmarks/curve_png.py curve.json curve.png``."""
+``python tests/benchmarks/curve_png.py curve.png curve.json [more.json ...]``
+(several JSON files, such as one per order, are merged; the full-data
+reference is the first one found). A point is the mean over the seeds that
+reached it, so a run stopped early still draws."""
 from __future__ import annotations
 
 import json
@@ -25,9 +28,29 @@ SERIES = (
 
 
 def mean_curve(runs: dict[str, list[dict]], key: str) -> list[tuple[int, float]]:
-    n = min(len(points) for points in runs.values())
-    first = next(iter(runs.values()))
-    return [(first[i]["documents"], statistics.mean(points[i][key] for points in runs.values())) for i in range(n)]
+    """``(documents, mean F1)`` at each point, over the seeds that reached it."""
+    n = max(len(points) for points in runs.values())
+    longest = max(runs.values(), key=len)
+    return [
+        (longest[i]["documents"], statistics.mean(points[i][key] for points in runs.values() if len(points) > i))
+        for i in range(n)
+    ]
+
+
+def seeds_caption(summary: dict) -> str:
+    counts = sorted({len([p for p in runs.values() if p]) for runs in summary["curves"].values()})
+    lengths = {len(p) for runs in summary["curves"].values() for p in runs.values() if p}
+    even = len(counts) == 1 and len(lengths) == 1
+    return f"mean of {counts[0]} seeds" if even else "mean over the seeds that reached each point"
+
+
+def merge(summaries: list[dict]) -> dict:
+    curves: dict = {}
+    for summary in summaries:
+        for order, runs in summary["curves"].items():
+            curves.setdefault(order, {}).update({seed: pts for seed, pts in runs.items() if pts})
+    full = next(s["full"] for s in summaries if s.get("full"))
+    return {"full": full, "curves": curves}
 
 
 def draw(summary: dict, out: Path) -> None:
@@ -59,7 +82,7 @@ def draw(summary: dict, out: Path) -> None:
     p.drawText(QRectF(plot.left(), HEIGHT - 28, plot.width(), 20), Qt.AlignmentFlag.AlignHCenter,
                f"documents labelled (of {full['documents']} in CoNLL04 train)")
     p.drawText(QRectF(LEFT, 12, WIDTH - LEFT, 24), Qt.AlignmentFlag.AlignLeft,
-               "F1 on CoNLL04 dev while labelling 25 documents at a time (mean of 3 seeds)")
+               f"F1 on CoNLL04 dev while labelling 25 documents at a time ({seeds_caption(summary)})")
     for key, color in (("entity_f1", "#1a56db"), ("relation_f1", "#c2410c")):
         pen = QPen(QColor(color), 1, Qt.PenStyle.DotLine)
         p.setPen(pen)
@@ -88,4 +111,4 @@ def draw(summary: dict, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    draw(json.loads(Path(sys.argv[1]).read_text()), Path(sys.argv[2]))
+    draw(merge([json.loads(Path(name).read_text()) for name in sys.argv[2:]]), Path(sys.argv[1]))

@@ -1,20 +1,22 @@
-"""The Model menu of the labeling window: training on a worker thread,
+"""The Model menu of the labeling window: training in a child process,
 refreshing suggestions on unopened documents, cancelling."""
 from __future__ import annotations
+
+import shutil
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from annotator import api
-from annotator.core.errors import CancelledError
+from annotator.core.errors import BackgroundProcessError, CancelledError
 from annotator.gui.models.queue_model import QueueModel
 from annotator.ops.training import model_dir
 from annotator.store.model_sets import document_confidences
 from annotator.store.project import Project
 from tests.model_data import make_tiny_project
 
-from .labeling import ANNOTATOR, make_window, settings  # noqa: F401 (fixtures)
+from .labeling import ANNOTATOR, build_project, make_window, settings  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.gui
 
@@ -119,3 +121,36 @@ def test_unsure_suggestions_are_drawn_fainter_than_sure_ones(window_on_tiny):
     (sure_fill, sure_dotted), (unsure_fill, unsure_dotted) = painter.fill_of(sure, set()), painter.fill_of(unsure, set())
     assert sure_dotted and unsure_dotted
     assert unsure_fill.lightness() > sure_fill.lightness() > painter.fill_of(human, set())[0].lightness()
+
+
+def test_opening_another_project_shows_that_projects_model_in_the_queue(qtbot, make_window, tiny_path, tmp_path):
+    with Project.open(tiny_path) as project:
+        api.train_model(project, model_dir(tiny_path), dev=0.0, max_epochs=2)
+    window = make_window(tiny_path)
+    assert window.queue.model_owner == "model:tiny-model"
+    (tmp_path / "other").mkdir()
+    other = build_project(tmp_path / "other")  # no model beside it
+    window.file_ops.open_project(other)
+    assert window.project.path == other
+    assert window.queue.model_owner is None
+    assert window.queue.table.isColumnHidden(QueueModel.CONFIDENCE)
+    shutil.copytree(model_dir(tiny_path), model_dir(other))
+    window.file_ops.open_project(tiny_path)
+    window.file_ops.open_project(other)
+    assert window.queue.model_owner == "model:news-model"
+    assert not window.queue.table.isColumnHidden(QueueModel.CONFIDENCE)
+
+
+def test_a_training_that_fails_in_its_process_says_why(qtbot, make_window, tmp_path):
+    path = build_project(tmp_path)  # nothing finished yet
+    window = make_window(path)
+    with qtbot.waitSignal(window.model_ops.finished, timeout=120000) as blocker:
+        window.action("train_model").trigger()
+    _report, error = blocker.args
+    assert isinstance(error, BackgroundProcessError)
+    assert error.message == (
+        f"`annotator train {path} {model_dir(path)} --max-epochs 30` failed: Error: [E080] {path} has no finished "
+        "documents to train on; mark some documents done"
+    )
+    assert not model_dir(path).exists()
+    assert window.model_ops.idle()

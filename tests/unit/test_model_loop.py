@@ -200,3 +200,72 @@ def test_cli_suggest_and_train_from_a_model(trained):
     assert result.exit_code == 0, result.output
     assert f"Model saved to {tmp / 'cli-model'}" in result.output
     assert (tmp / "cli-model" / "relations" / "weights.npz").is_file()
+
+
+def test_a_cancelled_refresh_leaves_each_document_with_its_old_or_its_new_suggestions(trained):
+    project, _items, model, _tmp = trained
+    owner = "model:tiny-model"
+    todo = unopened_document_ids(project)
+    old = [Span(1, 0, 3, "ORG", "model", 0.5)]
+    for doc_id in todo:
+        project.write_set(doc_id, owner, old, status="done", who=owner)
+    asked = []
+
+    def cancelled() -> bool:
+        asked.append(1)
+        return len(asked) > 3  # cancel after three documents are written
+
+    report = api.suggest(project, model, cancelled=cancelled)
+    assert report.documents == 3
+    sets = [project.annotation_set(doc_id, owner) for doc_id in todo]
+    fresh = [[(s.start, s.end, s.label, s.score) for s in a.sorted_spans()] != [(0, 3, "ORG", 0.5)] for a in sets]
+    assert fresh == [True] * 3 + [False] * (len(todo) - 3)
+    api.suggest(project, model)  # the next refresh writes the rest
+    assert all(s.origin == "model" and s.score != 0.5 for doc_id in todo for s in project.annotation_set(doc_id, owner).spans.values())
+
+
+def install_pipeline(model, site, name="en_tiny_news", version="0.0.1"):
+    """Make the model folder an installed spaCy pipeline package importable as
+    ``name`` from ``site`` (a package with ``load()`` and its dist-info, the
+    layout ``spacy package`` + pip give), without network or pip."""
+    package = site / name
+    data = package / f"{name}-{version}"
+    shutil.copytree(model, data)
+    meta = json.loads((data / "meta.json").read_text())
+    lang, short = name.split("_", 1)
+    meta.update(lang=lang, name=short, version=version)
+    for folder in (package, data):
+        (folder / "meta.json").write_text(json.dumps(meta))
+    (package / "__init__.py").write_text(
+        "from spacy.util import load_model_from_init_py\n\n\n"
+        "def load(**overrides):\n    return load_model_from_init_py(__file__, **overrides)\n"
+    )
+    info = site / f"{name}-{version}.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+    (info / "top_level.txt").write_text(name + "\n")
+
+
+def test_an_installed_pipeline_is_fine_tuned_by_name_and_preannotates_by_name(trained, tmp_path, monkeypatch):
+    project, items, model, _tmp = trained
+    install_pipeline(model, tmp_path / "site")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    out = tmp_path / "tuned"
+    result = CliRunner().invoke(cli, ["train", str(project.path), str(out), "--from", "en_tiny_news", "--epochs", "1"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["pipeline"] == ["tok2vec", "ner", "ner_scores", "relations"]
+    assert meta["lang"] == "en" and meta["name"] == "tiny_news"  # the installed pipeline's, fine-tuned
+    assert len(meta["annotator_documents"]) == 30
+    source = tmp_path / "new.jsonl"
+    texts = ["Alice Smith works for Acme Corp in Paris .", "Globex opened an office in Oslo ."]
+    source.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts))
+    fresh = api.init_project(tmp_path / "fresh.annotator", scheme=scheme())
+    result = CliRunner().invoke(cli, ["import", str(fresh.path), str(source), "--preannotate", "en_tiny_news"])
+    assert result.exit_code == 0, result.output
+    ids = fresh.document_ids()
+    assert len(ids) == 2
+    suggested = [fresh.annotation_set(doc_id, "model:en_tiny_news") for doc_id in ids]
+    assert all(s is not None and s.spans for s in suggested)
+    assert all(s.origin == "model" and s.score is not None for a in suggested for s in a.spans.values())
+    fresh.close()
