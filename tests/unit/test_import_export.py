@@ -348,3 +348,50 @@ def test_gold_sets_no_one_finished_do_not_hide_the_annotators_work(make_project,
     assert [aset.owner for _, aset in finished_items(project)] == ["gold"]
     api.export(project, tmp_path / "gold.jsonl", format="jsonl")
     assert json.loads((tmp_path / "gold.jsonl").read_text(encoding="utf-8"))["_annotator_id"] == "gold"
+
+
+@pytest.mark.parametrize(
+    "name, encoding, fmt, wide",
+    [
+        ("a.txt", "utf-16", None, "UTF-16"),
+        ("a.jsonl", "utf-16", None, "UTF-16"),
+        ("a.jsonl", "utf-16-be", "jsonl", "UTF-16"),
+        ("a.csv", "utf-32", "csv", "UTF-32"),
+    ],
+)
+def test_a_utf16_or_utf32_file_is_named_as_such_and_changes_nothing(make_project, tmp_path, name, encoding, fmt, wide):
+    # Windows editors save "Unicode" text as UTF-16 with a byte-order mark; the
+    # import said "not valid UTF-8 at byte 0" or that the format cannot be told.
+    project = make_project()
+    api.import_files(project, [SEED], preannotate="none")
+    before = table_dump(project.path)
+    path = tmp_path / name
+    text = "text\nAcme Corp\n" if name.endswith(".csv") else '{"text": "Acme Corp"}\n' if ".json" in name else "Acme Corp\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    path.write_bytes(data)
+    with pytest.raises(InputError) as info:
+        api.import_files(project, [path], format=fmt, preannotate="none")
+    assert (info.value.source, info.value.reason) == (
+        str(path),
+        f"the file is {wide} text (it starts with a {wide} byte-order mark); save it as UTF-8 and import it again",
+    )
+    assert table_dump(project.path) == before
+
+
+def test_a_utf16_file_in_a_folder_is_named_with_its_encoding(make_project, tmp_path):
+    from annotator.core.errors import FormatError
+
+    project = make_project()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Acme Corp\n", encoding="utf-8")
+    (folder / "b.txt").write_text("Acme Corp\n", encoding="utf-16")
+    with pytest.raises(FormatError) as info:
+        api.import_files(project, [folder], preannotate="none")
+    assert str(info.value).endswith(
+        f"{folder}: cannot tell how to read 1 of its files: b.txt (the file is UTF-16 text "
+        "(it starts with a UTF-16 byte-order mark)); move them out or pass --format"
+    )
+    assert project.stats()["documents"] == 0
