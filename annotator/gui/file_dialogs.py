@@ -18,10 +18,12 @@ from ..ops.importing import ImportWording
 MODEL_FOLDER = "model-folder"
 PREANNOTATORS = (("Rules (offline)", "rules"), ("None", "none"), ("A model folder", MODEL_FOLDER))
 ADD_LABELS_TEXT = "Add the labels the files or the pre-annotator use"
+REPLACE_TEXT = "Replace annotations already in the project with the files' version (undoable)"
 # how import errors name this dialog's options (the CLI names its flags instead)
 DIALOG_WORDING = ImportWording(
     add_labels=f'tick "{ADD_LABELS_TEXT}" in the import dialog',
     other_preannotator="choose another pre-annotator in it, or None",
+    replace_existing=f'import again with "{REPLACE_TEXT}" ticked',
 )
 
 
@@ -32,6 +34,7 @@ class ImportChoice:
     sources: tuple[Path, ...]
     preannotate: str
     add_labels: bool
+    replace_existing: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,8 +58,9 @@ def ask_import_sources(parent: QWidget) -> list[Path]:
 
 class ImportDialog(QDialog):
     """The pre-annotator (rules, none, or a model folder) and whether to add
-    the labels the files or the pre-annotator use, as the CLI's
-    ``--preannotate`` and ``--add-labels`` offer."""
+    the labels the files or the pre-annotator use, and whether the files'
+    annotations replace those already in the project, as the CLI's
+    ``--preannotate``, ``--add-labels`` and ``--replace-existing`` offer."""
 
     def __init__(self, sources: list[Path], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +81,8 @@ class ImportDialog(QDialog):
         model.addWidget(self.browse)
         self.add_labels = QCheckBox(ADD_LABELS_TEXT)
         self.add_labels.setObjectName("add_labels")
+        self.replace_existing = QCheckBox(REPLACE_TEXT)
+        self.replace_existing.setObjectName("replace_existing")
         form = QFormLayout(self)
         count = QLabel(f"{len(self.sources)} file(s) or folder(s)")
         count.setTextFormat(Qt.TextFormat.PlainText)
@@ -84,6 +90,7 @@ class ImportDialog(QDialog):
         form.addRow("Pre-annotate with", self.preannotate)
         form.addRow("Model", model)
         form.addRow(self.add_labels)
+        form.addRow(self.replace_existing)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -108,7 +115,9 @@ class ImportDialog(QDialog):
             preannotate = self.model_path.text().strip()
             if not preannotate:
                 return None
-        return ImportChoice(self.sources, preannotate, self.add_labels.isChecked())
+        return ImportChoice(
+            self.sources, preannotate, self.add_labels.isChecked(), self.replace_existing.isChecked()
+        )
 
 
 class ExportDialog(QDialog):

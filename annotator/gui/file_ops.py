@@ -73,16 +73,22 @@ class FileOps(QObject):
 
     def import_choice(self, choice: ImportChoice) -> None:
         """Import as the import dialog says, in the background."""
-        self.import_files(list(choice.sources), preannotate=choice.preannotate, add_labels=choice.add_labels)
+        self.import_files(
+            list(choice.sources), preannotate=choice.preannotate, add_labels=choice.add_labels,
+            replace_existing=choice.replace_existing,
+        )
 
-    def import_files(self, sources: list[Path], *, preannotate: str = "rules", add_labels: bool = False) -> None:
+    def import_files(
+        self, sources: list[Path], *, preannotate: str = "rules", add_labels: bool = False,
+        replace_existing: bool = False,
+    ) -> None:
         """Import files in the background, pre-annotating new documents; errors
         name the import dialog's options."""
 
         def job(project: Project, progress) -> Any:
             return import_files(
-                project, sources, preannotate=preannotate, add_labels=add_labels, progress=progress,
-                wording=DIALOG_WORDING,
+                project, sources, preannotate=preannotate, add_labels=add_labels,
+                replace_existing=replace_existing, progress=progress, wording=DIALOG_WORDING,
             )
 
         self._run("import", "Importing", job)

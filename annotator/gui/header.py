@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from ..core.model import AnnotationSet, Document
 from .models.queue_model import STATUS_COLOR, STATUS_TEXT
@@ -37,17 +37,33 @@ class DocumentHeader(QWidget):
         self.meta = QLabel("")
         self.meta.setObjectName("doc_meta")
         self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta.setWordWrap(True)
+        for label in (self.title, self.meta):
+            # the header never claims the width of its text (a long file name
+            # or URL, a wider status), which would squeeze the side panels
+            # and move the text under the mouse; the text wraps instead
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.status = QLabel("")
         self.status.setObjectName("doc_status")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
-        text = QVBoxLayout()
-        text.setSpacing(2)
-        text.addWidget(self.title)
-        text.addWidget(self.meta)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(18, 12, 18, 10)
-        row.addLayout(text, 1)
-        row.addWidget(self.status, 0, Qt.AlignmentFlag.AlignTop)
+        self.status.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._badge_style("#5f6b7a")
+        # as wide as the widest status from the start, so a status change
+        # never changes the room left to the text beside it
+        widths = []
+        for text in STATUS_TEXT.values():
+            self.status.setText(text)
+            widths.append(self.status.sizeHint().width())
+        self.status.setText("")
+        self.status.setMinimumWidth(max(widths))
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.status, 0, Qt.AlignmentFlag.AlignTop)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(18, 12, 18, 10)
+        column.setSpacing(2)
+        column.addLayout(top)
+        column.addWidget(self.meta)  # the full width, so it stays on one line
 
     def show_document(self, document: Document, aset: AnnotationSet, position: str = "") -> None:
         """Title, source and counts of the open document; ``position`` like ``3 of 40``."""
@@ -60,8 +76,10 @@ class DocumentHeader(QWidget):
         if suggestions:
             parts.append(f"{plural(suggestions, 'suggestion')} to check")
         self.meta.setText("  ·  ".join(parts))
-        color = STATUS_COLOR.get(aset.status, "#5f6b7a")
         self.status.setText(STATUS_TEXT.get(aset.status, aset.status))
+        self._badge_style(STATUS_COLOR.get(aset.status, "#5f6b7a"))
+
+    def _badge_style(self, color: str) -> None:
         self.status.setStyleSheet(
             f"color: white; background: {color}; border-radius: 9px; padding: 2px 10px; font-weight: 600;"
         )

@@ -269,7 +269,7 @@ class MainWindow(QMainWindow):
             self.reporter.info("every document is done or skipped")
             return
         self.open_document(following)
-        self.reporter.info(f"marked “{self.project.document(current).title[:40]}” {status}")
+        self.reporter.info(f"marked “{span_ops.shorten(self.project.document(current).title)}” {status}")
 
     # -- refreshing ------------------------------------------------------------
     def _on_edited(self, action: str, edit) -> None:

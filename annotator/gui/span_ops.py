@@ -109,7 +109,13 @@ def origin_text(item: Span | Relation) -> str:
     return f"{text}, score {score:.2f}" if score is not None else text
 
 
+def shorten(text: str, limit: int = 40) -> str:
+    """``text`` on one line, at most ``limit`` characters, an ellipsis
+    showing where it was cut."""
+    piece = " ".join(text.split())
+    return piece if len(piece) <= limit else piece[: limit - 1].rstrip() + "…"
+
+
 def quote(text: str, span: Span, limit: int = 40) -> str:
     """The span's text on one line, shortened to ``limit`` characters."""
-    piece = " ".join(text[span.start:span.end].split())
-    return piece if len(piece) <= limit else piece[: limit - 1] + "…"
+    return shorten(text[span.start:span.end], limit)

@@ -47,9 +47,14 @@ class ExportReport(dict):
         return text + (f"; lost: {'; '.join(warnings)}" if warnings else "")
 
 
-def default_owner(project: Project) -> str | None:
-    """``gold`` when the project has a gold set, else None (every annotator's set)."""
-    return GOLD if GOLD in project.owners() else None
+def default_owner(project: Project, status: str = "done") -> str | None:
+    """``gold`` when the project has a gold set that ``status`` selects, else
+    None (every annotator's set): a review window only opened leaves gold sets
+    that are not finished, and those must not hide the annotators' work."""
+    if GOLD not in project.owners():
+        return None
+    found = next(project.iter_sets(owner=GOLD, statuses=STATUS_FILTERS.get(status)), None)
+    return GOLD if found is not None else None
 
 
 def select(project: Project, *, owner: str | None, status: str) -> Iterator[tuple[Document, AnnotationSet]]:
@@ -95,7 +100,8 @@ def export(
     """Write the project's annotations to ``out`` in ``format``.
 
     Args:
-        owner: whose sets; ``""`` picks ``gold`` when present, else all annotators.
+        owner: whose sets; ``""`` picks ``gold`` when it has sets ``status``
+            selects, else all annotators.
         status: ``done`` (done and reviewed sets) or ``all``.
         split: with a dev fraction, ``out`` is a folder that receives
             ``train.<ext>`` and ``dev.<ext>``, split by document with ``seed``.
@@ -107,7 +113,7 @@ def export(
     if spec.writer is None:
         raise ExportError(f"the {spec.name} format can be read but not written")
     if owner == "":
-        owner = default_owner(project)
+        owner = default_owner(project, status)
     out = Path(out)
     _refuse_project_file(project, out)
     items = select(project, owner=owner, status=status)

@@ -38,6 +38,7 @@ class ImportWording:
 
     add_labels: str = "import with --add-labels"
     other_preannotator: str = "choose another --preannotate, or none"
+    replace_existing: str = "import with --replace-existing"
 
 
 CLI_WORDING = ImportWording()
@@ -71,6 +72,7 @@ class ImportReport:
     # records repeating the text and owner of an earlier record of this import
     repeated: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    wording: ImportWording = field(default_factory=ImportWording)
 
     @property
     def per_second(self) -> float:
@@ -109,7 +111,7 @@ class ImportReport:
         if self.sets_kept:
             out.append(
                 f"{len(self.sets_kept)} sets differ from the ones already in the project and were not imported "
-                f"(import with --replace-existing to take the file's version): {_first(self.sets_kept)}"
+                f"({self.wording.replace_existing} to take the file's version): {_first(self.sets_kept)}"
             )
         if self.repeated:
             out.append(
@@ -229,7 +231,7 @@ def import_files(
         if path.exists() and path.resolve() == project.path.resolve():
             raise InputError(str(path), "is this project's own file; import other files into it")
     project.check()
-    report = ImportReport(language=project.language)
+    report = ImportReport(language=project.language, wording=wording)
     started = time.perf_counter()
     total = None
     if progress is not None:

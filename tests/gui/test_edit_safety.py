@@ -16,7 +16,7 @@ pytestmark = pytest.mark.gui
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
-def fill_the_disk(project: Project) -> None:
+def fill_the_disk(project: Project, document_id: int = 3) -> None:
     """Stop the file from growing, then add spans (to another set) until it is
     full: the next edit of the same size or larger fails as on a full disk."""
     from annotator.core.edits import AddSpan
@@ -27,7 +27,20 @@ def fill_the_disk(project: Project) -> None:
     project.db.execute(f"PRAGMA max_page_count = {pages}")
     with pytest.raises(DiskFullError):
         for _ in range(10_000):
-            project.apply(3, "filler", AddSpan(Span(0, 0, 5, "ORG")))
+            project.apply(document_id, "filler", AddSpan(Span(0, 0, 5, "ORG")))
+
+
+def add_time_on_a_full_disk(project: Project):
+    """A stand-in for ``project.add_time`` after ``fill_the_disk``: its write
+    needs a page, as a time row that grows does, so SQLite reports the disk full."""
+    from annotator.core.edits import AddSpan
+    from annotator.core.model import Span
+
+    def add_time(document_id, owner, seconds):
+        with project.transaction("saving the time spent"):
+            project.apply(document_id, "filler", AddSpan(Span(0, 0, 5, "ORG")))
+
+    return add_time
 
 
 def test_undo_of_mark_done_on_a_fresh_document_restores_new(qtbot, window, project_path):
@@ -107,18 +120,9 @@ def test_a_failed_export_is_reported_once_and_keeps_earlier_output(qtbot, window
 
 
 def test_closing_on_a_full_disk_says_the_time_was_not_saved_and_closes(qtbot, window, project_path, monkeypatch, capsys):
-    from annotator.core.edits import AddSpan
-    from annotator.core.model import Span
-
     project = window.session.project
     fill_the_disk(project)
-
-    def add_time_needing_a_page(document_id, owner, seconds):
-        # the time row grows as the filler span did: SQLite needs a new page
-        with project.transaction("saving the time spent"):
-            project.apply(3, "filler", AddSpan(Span(0, 0, 5, "ORG")))
-
-    monkeypatch.setattr(project, "add_time", add_time_needing_a_page)
+    monkeypatch.setattr(project, "add_time", add_time_on_a_full_disk(project))
     monkeypatch.setattr(window.session, "elapsed", lambda: 42.4)
     row_before = project.set_row(1, ANNOTATOR)
     assert window.close()

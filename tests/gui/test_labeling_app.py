@@ -242,9 +242,41 @@ def test_import_shows_the_sets_it_left_out(qtbot, window, tmp_path):
         assert blocker.args[2] is None
     assert window.reporter.last_dialog.text() == (
         "1 sets differ from the ones already in the project and were not imported "
-        f"(import with --replace-existing to take the file's version): {second}:1"
+        "(import again with \"Replace annotations already in the project with the files' version (undoable)\" "
+        f"ticked to take the file's version): {second}:1"
     )
     assert window.reporter.last_dialog.windowTitle() == "Import: warnings"
+
+
+def test_import_dialog_replaces_existing_sets_when_ticked(qtbot, window, tmp_path):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from annotator.gui.file_dialogs import ImportChoice, ImportDialog
+
+    text = "Samsung will invest $7 billion in Texas."
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(json.dumps({"text": text, "spans": [{"start": 0, "end": 7, "label": "ORG"}], "_annotator_id": "kim"}) + "\n", encoding="utf-8")
+    second.write_text(json.dumps({"text": text, "spans": [{"start": 34, "end": 39, "label": "GPE"}], "_annotator_id": "kim"}) + "\n", encoding="utf-8")
+    with qtbot.waitSignal(window.file_ops.finished, timeout=60000):
+        window.file_ops.import_files([first], preannotate="none")
+    dialog = ImportDialog([second], window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.preannotate.setFocus()
+    qtbot.keyClick(dialog.preannotate, Qt.Key_Down)  # None
+    qtbot.mouseClick(dialog.replace_existing, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+    choice = dialog.choice()
+    assert choice == ImportChoice((second,), "none", False, True)
+    with qtbot.waitSignal(window.file_ops.finished, timeout=60000) as blocker:
+        window.file_ops.import_choice(choice)
+    assert (blocker.args[2], blocker.args[1].sets_replaced, blocker.args[1].sets_kept) == (None, 1, [])
+    from annotator.core.model import text_hash
+
+    kim = window.project.annotation_set(window.project.document_id(text_hash(text)), "kim")
+    assert [(s.start, s.end, s.label) for s in kim.spans.values()] == [(34, 39, "GPE")]
 
 
 def test_export_runs_on_a_worker(qtbot, window, tmp_path):

@@ -41,6 +41,7 @@ def test_ctrl_return_marks_done_and_opens_the_next_open_document(qtbot, window, 
     assert window.session.document.id == 2
     assert window.queue.table.currentIndex().row() == 1
     assert window.status.progress.format() == "1 / 3 done"
+    assert window.reporter.last_message == "marked “Foxconn will invest $5 billion in Ohio…” done"  # cut visibly
     key(qtbot, window, Qt.Key_Return, CTRL | SHIFT)  # skip
     assert statuses(project_path) == {1: "done", 2: "skipped", 3: "new"}
     assert window.session.document.id == 3

@@ -306,6 +306,24 @@ def test_queue_tooltips_show_markup_in_titles_literally(qtbot, tmp_path):
         assert "&lt;b&gt;Deal&lt;/b&gt;" in tip and "<img" not in tip
 
 
+def test_closing_the_review_window_on_a_full_disk_says_the_time_was_not_saved(qtbot, make_window, project_path, monkeypatch, capsys):
+    from .test_edit_safety import add_time_on_a_full_disk, fill_the_disk
+
+    window = make_window(project_path)
+    project = window.session.project
+    document_id = window.session.document.id
+    fill_the_disk(project, document_id)
+    monkeypatch.setattr(project, "add_time", add_time_on_a_full_disk(project))
+    monkeypatch.setattr(window.session, "elapsed", lambda: 7.0)
+    assert window.close()
+    message = (
+        f"{project_path}: the disk is full while saving the time spent; nothing of it was saved and the project "
+        f"is as it was. Free some disk space and try again. The 7 s spent on document {document_id} were not added to its time"
+    )
+    assert (window.reporter.last_message, capsys.readouterr().err) == (message, f"Error: [E005] {message}\n")
+    assert not window.isVisible() and window.session.document is None
+
+
 def test_gold_takes_work_finished_after_the_document_was_first_opened(qtbot, make_window, project_path):
     from annotator.core.edits import SetStatus
 

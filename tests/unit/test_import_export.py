@@ -323,3 +323,28 @@ def test_corrupt_files_of_the_other_formats(make_project, tmp_path, name, conten
     assert info.value.source == str(tmp_path / source)
     assert info.value.reason.startswith(reason)
     assert table_dump(project.path) == before
+
+
+def test_gold_sets_no_one_finished_do_not_hide_the_annotators_work(make_project, tmp_path):
+    # Opening the review window leaves gold sets with status new; export and
+    # train without --set then picked gold and found nothing ("no finished
+    # documents to train on") although every annotator was done.
+    from annotator.core.model import Span
+    from annotator.ops.training import finished_items
+
+    project = make_project()
+    (tmp_path / "a.txt").write_text("Acme Corp will invest in Berlin.\n", encoding="utf-8")
+    api.import_files(project, [tmp_path / "a.txt"], preannotate="none")
+    project.write_set(1, "alice", [Span(1, 0, 9, "ORG", "human")], status="done", who="alice")
+    project.write_set(1, "gold", [], status="new", who="rita")
+    report = api.export(project, tmp_path / "out.jsonl", format="jsonl")
+    records = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["_annotator_id"], [(s["start"], s["end"], s["label"]) for s in r["spans"]]) for r in records] == [
+        ("alice", [(0, 9, "ORG")])
+    ]
+    assert report["all"].documents == 1
+    assert [aset.owner for _, aset in finished_items(project)] == ["alice"]
+    project.write_set(1, "gold", [Span(1, 0, 4, "ORG", "human")], status="reviewed", who="rita")
+    assert [aset.owner for _, aset in finished_items(project)] == ["gold"]
+    api.export(project, tmp_path / "gold.jsonl", format="jsonl")
+    assert json.loads((tmp_path / "gold.jsonl").read_text(encoding="utf-8"))["_annotator_id"] == "gold"

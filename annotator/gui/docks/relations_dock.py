@@ -26,8 +26,10 @@ class RelationsDock(QDockWidget):
         self.tree.setColumnCount(3)
         self.tree.setHeaderLabels(["Head", "Relation", "Child"])
         self.tree.setRootIsDecorated(False)
-        self.tree.setWordWrap(True)  # quotes wrap in narrow columns instead of being cut off
-        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        # Quotes wrap in the columns they are listed in; what is still wider
+        # than its column ends in an ellipsis (the tooltip has it all).
+        self.tree.setWordWrap(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -35,6 +37,9 @@ class RelationsDock(QDockWidget):
         header = self.tree.header()
         for column in range(3):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)  # a type name is one word
+        header.setStretchLastSection(False)  # the columns share the width: none runs past the edge
+        header.setMinimumSectionSize(24)
         self.tree.itemSelectionChanged.connect(self._picked)
         self.setWidget(self.tree)
 
