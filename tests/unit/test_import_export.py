@@ -395,3 +395,31 @@ def test_a_utf16_file_in_a_folder_is_named_with_its_encoding(make_project, tmp_p
         "(it starts with a UTF-16 byte-order mark)); move them out or pass --format"
     )
     assert project.stats()["documents"] == 0
+
+
+def test_export_says_how_many_sets_it_left_out_for_not_being_finished(make_project, tmp_path):
+    # `export --set alice` wrote 0 documents and exited 0 while alice's sets
+    # were still in progress, with no hint why.
+    from annotator.core.model import Span
+
+    project = make_project()
+    for name, text in (("a.txt", "Acme Corp will invest in Berlin.\n"), ("b.txt", "Globex opened in Oslo.\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    api.import_files(project, [tmp_path / "a.txt", tmp_path / "b.txt"], preannotate="none")
+    project.write_set(1, "alice", [Span(1, 0, 9, "ORG", "human")], status="in_progress", who="alice")
+    project.write_set(2, "alice", [Span(1, 0, 6, "ORG", "human")], status="in_progress", who="alice")
+    project.write_set(2, "bob", [Span(1, 0, 6, "ORG", "human")], status="done", who="bob")
+    report = api.export(project, tmp_path / "alice.jsonl", format="jsonl", owner="alice")
+    assert (report["all"].documents, report.warnings()) == (0, [
+        "2 sets of alice are not finished (not marked done or reviewed) and were not exported; "
+        "export with status 'all' to include them"
+    ])
+    project.close()
+    result = CliRunner().invoke(cli, ["export", str(project.path), str(tmp_path / "all.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: 2 sets are not finished (not marked done or reviewed) and were not exported; "
+        "export with status 'all' to include them"
+    ) in result.output
+    result = CliRunner().invoke(cli, ["export", str(project.path), str(tmp_path / "every.jsonl"), "--status", "all"])
+    assert "not finished" not in result.output
