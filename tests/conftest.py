@@ -1,11 +1,24 @@
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# No test reads or writes the user's own settings or data folder (a saved
+# annotator or reviewer name, window layout, the sample project): the whole
+# session, and every process it starts, gets folders of its own. Qt reads
+# these variables when it first needs the paths, so they are set before any
+# test imports it.
+_HOME = tempfile.mkdtemp(prefix="annotator-tests-")
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
+os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "resources" / "sample" / "foxconn-openai-partnership.txt"

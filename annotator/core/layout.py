@@ -9,6 +9,8 @@ so it is unit-tested without Qt:
 - ``arc_levels`` gives relation arcs distinct heights brat/displaCy style:
   shorter arcs lowest, an arc above every arc it contains, crossing arcs on
   different levels.
+- ``label_clear_of_legs`` moves an arc's label sideways off the legs of the
+  arcs above it, which descend through the label's level.
 - ``TokenIndex`` snaps a character selection to token boundaries and moves a
   span's edges by whole tokens.
 - ``paragraph_starts`` and ``DisplayOffsets`` translate between Python string
@@ -136,6 +138,19 @@ def arc_levels(arcs: Sequence[tuple[float, float]]) -> list[int]:
     a level. An arc from a point to itself is a zero-length arc.
     """
     return _stack([(min(a, b), max(a, b)) for a, b in arcs], closed=True)[0]
+
+
+def label_clear_of_legs(left: float, width: float, legs: Sequence[float], lo: float, hi: float, gap: float) -> float:
+    """Left edge nearest ``left`` for a label ``width`` wide that keeps ``gap``
+    from every leg x in ``legs`` and stays within ``[lo, hi]``; ``left`` itself
+    when no such place exists (a line too crowded to help)."""
+
+    def clear(x: float) -> bool:
+        return lo <= x and x + width <= hi and all(leg + gap <= x or x + width <= leg - gap for leg in legs)
+
+    places = [left] + [leg + gap for leg in legs] + [leg - gap - width for leg in legs]
+    fitting = [x for x in places if clear(x)]
+    return min(fitting, key=lambda x: (abs(x - left), x)) if fitting else left
 
 
 class TokenIndex:

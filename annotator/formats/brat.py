@@ -169,8 +169,14 @@ def _text_bound(line: str, number: int, text: str, shift: int, sid: int) -> _Dra
             raise _Corrupt(number, f"cannot read the offsets {offsets!r} (expected START END[;START END])")
         start, end = int(match[1]) - shift, int(match[2]) - shift
         if not 0 <= start < end <= len(text):
+            bom = (
+                "; the .txt starts with a byte-order mark, which brat counts as character 0:"
+                " remove the mark or count it in the offsets"
+                if shift and start == -1 and end > 0 else ""
+            )
             raise _Corrupt(
-                number, f"offsets {start + shift} {end + shift} are empty or outside the text ({len(text)} characters)"
+                number,
+                f"offsets {start + shift} {end + shift} are empty or outside the text ({len(text) + shift} characters){bom}",
             )
         pieces.append((start, end))
     if len(fields) > 2:

@@ -121,11 +121,38 @@ def get(name: str) -> FormatSpec:
     raise FormatError(f"unknown format {name!r}; known formats: {', '.join(formats())}")
 
 
+_WIDE_MARKS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
+def wide_encoding(path: Path) -> str | None:
+    """Why a file cannot be read, when it starts with a UTF-16 or UTF-32
+    byte-order mark (Windows editors save "Unicode" so), else None: every
+    reader takes UTF-8 only, and would otherwise say "not UTF-8 at byte 0"
+    or that the format cannot be told."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4)
+    except OSError:
+        return None
+    for mark, name in _WIDE_MARKS:
+        if head.startswith(mark):
+            return f"the file is {name} text (it starts with a {name} byte-order mark); save it as UTF-8 and import it again"
+    return None
+
+
 def detect(path: Path) -> FormatSpec:
     """The format of a file or folder, from its extension and contents.
 
     Raises ``FormatError`` when no format or more than one matches.
     """
+    wide = wide_encoding(path) if path.is_file() else None
+    if wide:
+        raise FormatError(f"{path}: {wide}")
     candidates = []
     for spec in formats().values():
         if spec.reader is None:

@@ -18,7 +18,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QTextBlock, QTextDocument, QTextLine
 from PySide6.QtWidgets import QPlainTextDocumentLayout
 
-from ..core.layout import arc_levels
+from ..core.layout import arc_levels, label_clear_of_legs
 from ..core.model import Relation, Span
 from .annotation_style import Metrics
 from .view_state import ViewState
@@ -313,14 +313,10 @@ class BlockPlanner:
             _spread_ends(items, anchors)
             base = -rows[li] * (m.tag_height + m.tag_spacing) - m.arc_pad
             texts = [self.relation_text(a.rel) if self.relation_text is not None else a.rel.label for a in items]
-            lefts = [_label_left(a, m.arc_label_width(text), lp) for a, text in zip(items, texts)]
-            # An arc's level keeps its label clear of the arcs beside it too.
-            spans = [
-                (min(a.ax, a.bx, left), max(a.ax, a.bx, left + m.arc_label_width(text)))
-                for a, text, left in zip(items, texts, lefts)
-            ]
-            for a, text, left, level in zip(items, texts, lefts, arc_levels(spans)):
-                level = min(level, m.MAX_ARC_LEVELS - 1)
+            widths = [m.arc_label_width(text) for text in texts]
+            lefts = [_label_left(a, width, lp) for a, width in zip(items, widths)]
+            levels = _levels(items, widths, lefts, lp, m.MAX_ARC_LEVELS)
+            for a, text, left, level in zip(items, texts, lefts, levels):
                 y = base - (level + 0.5) * m.arc_step
                 label = QRectF(round(left), round(y - m.arc_step / 2 + 1), m.arc_label_width(text), m.arc_step - 2)
                 lp.arcs.append(ArcPlan(a.rel.id, text, a.ax, a.ay, a.bx, a.by, y, a.arrow, label))
@@ -328,6 +324,35 @@ class BlockPlanner:
 
 #: Room left between a label beside an arc's leg and the leg.
 _LABEL_GAP = 4
+
+
+def _levels(items: list[_Arc], widths: list[float], lefts: list[float], lp: LinePlan, most: int) -> list[int]:
+    """Levels of a line's arcs; moves labels in ``lefts`` off the legs of
+    higher arcs.
+
+    An arc's level keeps its label clear of the arcs beside it, and a label
+    steps sideways off a leg that descends through it from an arc above (two
+    annotators' versions of one relation, arcs meeting at one span). A moved
+    label can change the levels, so this repeats a few times.
+    """
+    levels: list[int] = []
+    for _ in range(3):
+        spans = [(min(a.ax, a.bx, left), max(a.ax, a.bx, left + width)) for a, width, left in zip(items, widths, lefts)]
+        levels = [min(level, most - 1) for level in arc_levels(spans)]
+        moved = [
+            label_clear_of_legs(left, width, [x for b, high in zip(items, levels) if high > level for x in _legs(b)],
+                                lp.left, lp.right, _LABEL_GAP)
+            for left, width, level in zip(lefts, widths, levels)
+        ]
+        if moved == lefts:
+            break
+        lefts[:] = moved
+    return levels
+
+
+def _legs(arc: _Arc) -> list[float]:
+    """x of the legs an arc puts down on this line (a half that runs off the edge has one)."""
+    return [arc.ax] if arc.by is None else [arc.ax, arc.bx]
 
 
 def _label_left(arc: _Arc, width: float, lp: LinePlan) -> float:

@@ -32,9 +32,23 @@ class ExportReport(dict):
             total.absorb(report)
         return total
 
+    # sets the status filter left out (not finished), and whose they are
+    unfinished: int = 0
+    unfinished_owner: str | None = None
+
     def warnings(self) -> list[str]:
-        """One sentence per kind of loss over the whole export, with its count."""
-        return self.total().warnings()
+        """One sentence per kind of loss over the whole export, with its count,
+        and the sets left out for not being finished."""
+        out = self.total().warnings()
+        if self.unfinished:
+            whose = f"of {self.unfinished_owner} " if self.unfinished_owner else ""
+            one = self.unfinished == 1
+            out.append(
+                f"{self.unfinished} set{'' if one else 's'} {whose}{'is' if one else 'are'} not finished "
+                f"(not marked done or reviewed) and {'was' if one else 'were'} not exported; "
+                "export with status 'all' to include them"
+            )
+        return out
 
     def summary(self) -> str:
         """``N documents, N spans, N relations``, then what was lost."""
@@ -125,17 +139,23 @@ def export(
     if split is None:
         if out.parent and not out.parent.exists():
             raise ExportError(f"{out.parent} does not exist; create the folder first")
-        return ExportReport(all=write_into_place(lambda target: write(items, target), out))
-    train, dev = split_items(list(items), split, seed)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ExportError(f"cannot create the folder {out}: {exc.strerror}; choose another place") from None
-    ext = "" if spec.writes_folder or not spec.extensions else spec.extensions[0]
-    return ExportReport(
-        train=write_into_place(lambda target: write(train, target), out / f"train{ext}"),
-        dev=write_into_place(lambda target: write(dev, target), out / f"dev{ext}"),
-    )
+        report = ExportReport(all=write_into_place(lambda target: write(items, target), out))
+    else:
+        train, dev = split_items(list(items), split, seed)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ExportError(f"cannot create the folder {out}: {exc.strerror}; choose another place") from None
+        ext = "" if spec.writes_folder or not spec.extensions else spec.extensions[0]
+        report = ExportReport(
+            train=write_into_place(lambda target: write(train, target), out / f"train{ext}"),
+            dev=write_into_place(lambda target: write(dev, target), out / f"dev{ext}"),
+        )
+    finished = STATUS_FILTERS[status]
+    if finished is not None:
+        report.unfinished = project.count_other_sets(owner, finished)
+        report.unfinished_owner = owner
+    return report
 
 
 def _refuse_project_file(project: Project, out: Path) -> None:

@@ -162,6 +162,9 @@ def resolve_sources(sources: Iterable[Path], fmt: str | None) -> list[tuple[Path
             continue
         if source.is_file() and source.stat().st_size == 0:
             raise InputError(str(source), "the file is empty: nothing to import")
+        wide = registry.wide_encoding(source) if source.is_file() else None
+        if wide:
+            raise InputError(str(source), wide)
         if fmt:
             found = [(source, registry.get(fmt))]
         elif source.is_dir():

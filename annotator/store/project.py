@@ -324,6 +324,15 @@ class Project:
             f"SELECT count(*) FROM annotation_sets WHERE owner = ? AND status IN ({marks})", [owner, *statuses]
         ).fetchone()[0]
 
+    def count_other_sets(self, owner: str | None, statuses: Sequence[str]) -> int:
+        """How many of ``owner``'s sets (``None``: every owner but the read-only
+        ``model:`` ones) have a status other than ``statuses``."""
+        marks = ",".join("?" * len(statuses))
+        who, args = ("owner = ?", [owner]) if owner is not None else ("owner NOT LIKE 'model:%'", [])
+        return self.db.execute(
+            f"SELECT count(*) FROM annotation_sets WHERE {who} AND status NOT IN ({marks})", [*args, *statuses]
+        ).fetchone()[0]
+
     def next_unfinished(self, owner: str, *, after: int | None, finished: Sequence[str]) -> int | None:
         """The first document id above ``after`` whose ``owner`` set is missing
         or not in ``finished``, wrapping round to the start; never ``after``

@@ -217,6 +217,24 @@ def test_discontinuous_and_non_ascii_spans(tmp_path):
     assert "\tMISC 25 29\ty en\n" in (tmp_path / "out" / "doc.ann").read_text(encoding="utf-8")
 
 
+def test_a_byte_order_mark_is_character_0_as_in_brat_and_offsets_that_miss_it_say_so(tmp_path):
+    # brat keeps a .txt's byte-order mark as a character; offsets counted
+    # without it got "offsets 0 4 are empty or outside the text (19 characters)".
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Acme Corp invests.\n", encoding="utf-8-sig")
+    (folder / "a.ann").write_text("T1\tORG 1 5\tAcme\n", encoding="utf-8")
+    (record,) = read_records("brat", folder)
+    assert [(s.start, s.end, s.label) for s in record.sets[0].spans] == [(0, 4, "ORG")]
+    (folder / "a.ann").write_text("T1\tORG 0 4\tAcme\n", encoding="utf-8")
+    (problem,) = list(registry.get("brat").reader(folder))
+    assert (problem.source, problem.reason) == (
+        f"{folder / 'a.ann'}:1",
+        "offsets 0 4 are empty or outside the text (20 characters); the .txt starts with a byte-order mark,"
+        " which brat counts as character 0: remove the mark or count it in the offsets",
+    )
+
+
 def test_event_ids_kept_and_unmarked_relations_written_as_r_lines(corpora, tmp_path):
     (record,) = [r for r in read_records("brat", corpora / "brat" / "news")
                  if r.meta["filename"] == "090-event_structures.txt"]

@@ -200,6 +200,46 @@ def test_the_layout_stays_put_while_labeling_and_linking(qtbot, window, project_
     assert view.offset_rect(SAM[0]) == moved
 
 
+def test_selection_undo_redo_and_the_next_document_never_resize_the_panels(qtbot, window, project_path):
+    # Under X at 1280x800 the docks changed width by 4-5 px whenever the
+    # Selection panel's content changed (another span, a relation, Ctrl+Z),
+    # moving the text sideways under the mouse.
+    from PySide6.QtWidgets import QApplication
+
+    window.resize(1280, 800)
+    QApplication.processEvents()
+    link(qtbot, window, FOXCONN, OPENAI)
+    rel = window.editor.relation_id
+    QApplication.processEvents()
+    before = geometry(window)
+    viewport = window.doc_view.viewport().geometry()
+
+    def unchanged(step: str) -> None:
+        QApplication.processEvents()
+        assert (step, geometry(window), window.doc_view.viewport().geometry()) == (step, before, viewport)
+
+    qtbot.mouseClick(window.doc_view.viewport(), Qt.MouseButton.LeftButton, pos=point_in(window.doc_view, MONEY5[0] + 1))
+    assert selected_text(window) == "$5 billion"
+    unchanged("click a span")
+    for n in range(5):
+        key(qtbot, window, Qt.Key_Tab)
+        unchanged(f"Tab {n + 1}")
+    click_arc(qtbot, window, rel)
+    assert window.editor.relation_id == rel
+    unchanged("select a relation")
+    key(qtbot, window, Qt.Key_A)  # accept the selected suggestion
+    unchanged("accept")
+    key(qtbot, window, Qt.Key_X)
+    unchanged("reject")
+    key(qtbot, window, Qt.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    unchanged("undo")
+    key(qtbot, window, Qt.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    unchanged("redo")
+    key(qtbot, window, Qt.Key_PageDown)
+    assert window.session.document.id == 2
+    unchanged("next document")
+
+
 def test_a_long_source_name_and_a_wider_status_never_move_the_side_panels(qtbot, make_window, tmp_path):
     # Under X at 1280x800 the seed article's first label widened the header
     # ("to do" -> "in progress" beside an unwrapped meta line) and both side

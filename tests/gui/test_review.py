@@ -215,6 +215,18 @@ def test_keys_for_missing_versions_and_agreeing_documents(qtbot, make_window, pr
     assert read_gold(project_path, 2, OTHER)[0] == "new"
 
 
+def test_legend_counts_disagreements_and_conflicts_in_words(make_window, project_path):
+    from PySide6.QtGui import QTextDocument
+
+    window = make_window(project_path)
+    shown = QTextDocument()
+    shown.setHtml(window.legend.text())
+    assert "7 disagreements in 3 conflicts · dashed: not in gold" in shown.toPlainText()
+    window.open_document(2)
+    shown.setHtml(window.legend.text())
+    assert "0 disagreements in 0 conflicts" in shown.toPlainText()
+
+
 def test_majority_mode_and_a_click_on_a_ghost_selects_its_conflict(qtbot, make_window, project_path):
     window = make_window(project_path, auto="majority")
     assert read_gold(project_path, 1, TEXT)[1] == [

@@ -348,3 +348,78 @@ def test_gold_sets_no_one_finished_do_not_hide_the_annotators_work(make_project,
     assert [aset.owner for _, aset in finished_items(project)] == ["gold"]
     api.export(project, tmp_path / "gold.jsonl", format="jsonl")
     assert json.loads((tmp_path / "gold.jsonl").read_text(encoding="utf-8"))["_annotator_id"] == "gold"
+
+
+@pytest.mark.parametrize(
+    "name, encoding, fmt, wide",
+    [
+        ("a.txt", "utf-16", None, "UTF-16"),
+        ("a.jsonl", "utf-16", None, "UTF-16"),
+        ("a.jsonl", "utf-16-be", "jsonl", "UTF-16"),
+        ("a.csv", "utf-32", "csv", "UTF-32"),
+    ],
+)
+def test_a_utf16_or_utf32_file_is_named_as_such_and_changes_nothing(make_project, tmp_path, name, encoding, fmt, wide):
+    # Windows editors save "Unicode" text as UTF-16 with a byte-order mark; the
+    # import said "not valid UTF-8 at byte 0" or that the format cannot be told.
+    project = make_project()
+    api.import_files(project, [SEED], preannotate="none")
+    before = table_dump(project.path)
+    path = tmp_path / name
+    text = "text\nAcme Corp\n" if name.endswith(".csv") else '{"text": "Acme Corp"}\n' if ".json" in name else "Acme Corp\n"
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    path.write_bytes(data)
+    with pytest.raises(InputError) as info:
+        api.import_files(project, [path], format=fmt, preannotate="none")
+    assert (info.value.source, info.value.reason) == (
+        str(path),
+        f"the file is {wide} text (it starts with a {wide} byte-order mark); save it as UTF-8 and import it again",
+    )
+    assert table_dump(project.path) == before
+
+
+def test_a_utf16_file_in_a_folder_is_named_with_its_encoding(make_project, tmp_path):
+    from annotator.core.errors import FormatError
+
+    project = make_project()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Acme Corp\n", encoding="utf-8")
+    (folder / "b.txt").write_text("Acme Corp\n", encoding="utf-16")
+    with pytest.raises(FormatError) as info:
+        api.import_files(project, [folder], preannotate="none")
+    assert str(info.value).endswith(
+        f"{folder}: cannot tell how to read 1 of its files: b.txt (the file is UTF-16 text "
+        "(it starts with a UTF-16 byte-order mark)); move them out or pass --format"
+    )
+    assert project.stats()["documents"] == 0
+
+
+def test_export_says_how_many_sets_it_left_out_for_not_being_finished(make_project, tmp_path):
+    # `export --set alice` wrote 0 documents and exited 0 while alice's sets
+    # were still in progress, with no hint why.
+    from annotator.core.model import Span
+
+    project = make_project()
+    for name, text in (("a.txt", "Acme Corp will invest in Berlin.\n"), ("b.txt", "Globex opened in Oslo.\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    api.import_files(project, [tmp_path / "a.txt", tmp_path / "b.txt"], preannotate="none")
+    project.write_set(1, "alice", [Span(1, 0, 9, "ORG", "human")], status="in_progress", who="alice")
+    project.write_set(2, "alice", [Span(1, 0, 6, "ORG", "human")], status="in_progress", who="alice")
+    project.write_set(2, "bob", [Span(1, 0, 6, "ORG", "human")], status="done", who="bob")
+    report = api.export(project, tmp_path / "alice.jsonl", format="jsonl", owner="alice")
+    assert (report["all"].documents, report.warnings()) == (0, [
+        "2 sets of alice are not finished (not marked done or reviewed) and were not exported; "
+        "export with status 'all' to include them"
+    ])
+    project.close()
+    result = CliRunner().invoke(cli, ["export", str(project.path), str(tmp_path / "all.jsonl")])
+    assert result.exit_code == 0, result.output
+    assert (
+        "warning: 2 sets are not finished (not marked done or reviewed) and were not exported; "
+        "export with status 'all' to include them"
+    ) in result.output
+    result = CliRunner().invoke(cli, ["export", str(project.path), str(tmp_path / "every.jsonl"), "--status", "all"])
+    assert "not finished" not in result.output

@@ -8,6 +8,7 @@ from annotator.core.layout import (
     DisplayOffsets,
     TokenIndex,
     arc_levels,
+    label_clear_of_legs,
     paragraph_of,
     paragraph_starts,
     span_stacking,
@@ -217,3 +218,19 @@ def test_display_offsets_round_trip_every_character_start():
         if i > 0 and text[i - 1 : i + 1] == "\r\n":
             continue  # between "\r" and "\n": not a place an offset can be
         assert offsets.to_index(offsets.to_display(i)) == i
+
+
+@pytest.mark.parametrize(
+    "left, legs, expected",
+    [
+        (10.0, [], 10.0),  # nothing in the way
+        (10.0, [50.0], 10.0),  # a leg beyond the label
+        (10.0, [12.0], 16.0),  # just inside the left edge: step right of it
+        (10.0, [38.0], 4.0),  # just inside the right edge: step left of it
+        (10.0, [12.0, 20.0], 24.0),  # two legs: past both
+        (2.0, [4.0, 40.0], 44.0),  # no room left of the first leg nor between the two
+        (0.0, [2.0, 30.0, 60.0, 90.0], 0.0),  # nowhere fits: stays
+    ],
+)
+def test_label_clear_of_legs(left, legs, expected):
+    assert label_clear_of_legs(left, 30.0, legs, 0.0, 100.0, 4.0) == expected

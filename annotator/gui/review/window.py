@@ -26,7 +26,7 @@ from ...store.project import Project
 from ..actions import SPEC_BY_NAME, ActionSpec, build_actions, build_toolbar, configure, make_action
 from ..cheatsheet import CheatSheet
 from ..editing import EditController
-from ..header import DocumentHeader
+from ..header import DocumentHeader, plural
 from ..plain_text import action_text, escape
 from ..session import DocumentSession
 from ..settings import user_settings
@@ -370,7 +370,7 @@ class ReviewWindow(QMainWindow):
                 f"<span{muted}><b>{k}</b>&nbsp;{escape(self.tags[name])}&nbsp;=&nbsp;{escape(name)}{state}</span>"
             )
         if review.compared:
-            summary = f"{review.candidates.disagreements} disagreements in {len(review.clusters)} conflicts"
+            summary = f"{plural(review.candidates.disagreements, 'disagreement')} in {plural(len(review.clusters), 'conflict')}"
         else:
             summary = f"{len(review.annotators)} of {len(self.annotators)} finished: nothing compared"
         self.legend.setText(
