@@ -144,7 +144,7 @@ class FileOps(QObject):
                 self.window.start()
             else:
                 if current.id in result.split_documents:
-                    self.window.session.open(current.id)  # its tokens were split: snap to the new ones
+                    self.window.reload_document()  # its tokens were split: snap to the new ones
                 self.window.queue.show_document(current.id)
         else:
             self.window.reporter.info(f"exported {result.summary()}")

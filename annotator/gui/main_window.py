@@ -247,6 +247,11 @@ class MainWindow(QMainWindow):
         self.show_matches()
         self.doc_view.setFocus()
 
+    def reload_document(self) -> None:
+        """Read the open document again from the project (an import split its tokens)."""
+        if self.session.document is not None:
+            self.session.open(self.session.document.id)
+
     def step_document(self, step: int) -> None:
         current = self.session.document.id if self.session.document else None
         target = self.queue.neighbour(current, step)
