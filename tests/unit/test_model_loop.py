@@ -272,3 +272,38 @@ def test_an_installed_pipeline_is_fine_tuned_by_name_and_preannotates_by_name(tr
     assert all(s is not None and s.spans for s in suggested)
     assert all(s.origin == "model" and s.score is not None for a in suggested for s in a.spans.values())
     fresh.close()
+
+
+def test_a_small_project_trains_its_epochs_instead_of_choosing_them_on_a_few_held_out_documents(make_project, tmp_path):
+    from annotator.nlp.train import MIN_HELD_OUT, train_ner
+
+    project, _items = make_tiny_project(make_project, tmp_path)
+    items = finished_items(project)
+    assert round(0.2 * len(items)) < MIN_HELD_OUT
+    _nlp, run = train_ner(items, lang="en", labels=["GPE", "ORG", "PERSON"], holdout=0.2, max_epochs=2, seed=1)
+    assert (run.epochs, run.selection, run.documents) == (2, [], 30)
+
+
+def test_epochs_that_find_nothing_yet_are_warm_up_not_a_plateau(monkeypatch):
+    from annotator.nlp import train
+
+    scores = iter([0.0, 0.0, 0.0, 0.0, 0.5, 0.6, 0.55, 0.5, 0.4, 0.7, 0.8])
+
+    class Scripted:
+        pipe_names = ["tok2vec", "ner"]
+        config = {"training": {"dropout": 0.1}}
+
+        def update(self, batch, **_kwargs):
+            pass
+
+        def evaluate(self, _dev):
+            return {"ents_f": next(scores)}
+
+        def to_bytes(self):
+            return b"weights"
+
+    monkeypatch.setattr(train, "_batches", lambda _nlp, data: [data])
+    steps = train._Steps(None, None, 30)
+    epochs, n_steps, history, best = train._fit(Scripted(), ["x"], optimizer=None, epochs=30, seed=0, steps=steps, dev=["y"], patience=3)
+    assert (epochs, n_steps, best) == (9, 9, b"weights")
+    assert history == [0.0, 0.0, 0.0, 0.0, 0.5, 0.6, 0.55, 0.5, 0.4]
