@@ -74,6 +74,10 @@ def test_train_now_writes_the_model_and_refreshes_only_unopened_documents(qtbot,
     model = window.queue.model
     assert [model.document_id(row) for row in range(40)] == expected
     assert model.index(0, QueueModel.CONFIDENCE).data() == f"{confidence[expected[0]]:.2f}"
+    # each row shows its own document (the first row of a block once showed the block's last)
+    assert [model.index(row, QueueModel.ID).data() for row in range(40)] == expected
+    shown = [model.index(row, QueueModel.CONFIDENCE).data() for row in range(40)]
+    assert shown == [f"{confidence[d]:.2f}" if d in confidence else "" for d in expected]
     assert model.index(39, QueueModel.CONFIDENCE).data() == ""  # a finished document: no suggestions
 
 

@@ -212,9 +212,9 @@ class QueueModel(QAbstractTableModel):
         block = [i for i in self._ids[start:start + ROW_BLOCK] if i not in self._rows]
         rows = self.project.queue_rows(block, self.owner)
         if self.model_owner:
-            for doc_id, confidence in document_confidences(self.project, block, self.model_owner).items():
-                if doc_id in rows:
-                    rows[doc_id]["confidence"] = confidence
+            for scored, confidence in document_confidences(self.project, block, self.model_owner).items():
+                if scored in rows:
+                    rows[scored]["confidence"] = confidence
         self._rows.update(rows)
         return self._rows.get(doc_id) or {
             "id": doc_id, "title": "", "status": "new", "updated_at": None, "spans": 0, "relations": 0
