@@ -177,6 +177,14 @@ def doc_spans(doc: Doc, *, origin: str) -> list[Span]:
     ]
 
 
+def document_score(doc: Doc) -> float | None:
+    """The trained model's confidence in the whole of ``doc``'s entities, when it gave one."""
+    if confidence.SCORES_KEY not in doc.spans:
+        return None
+    score = doc.spans[confidence.SCORES_KEY].attrs.get("document")
+    return None if score is None else round(float(score), 4)
+
+
 @dataclass
 class Analysis:
     """What a pipeline suggests for one text: its tokens, spans and the
@@ -186,6 +194,8 @@ class Analysis:
     tokens: list[Token]
     spans: list[Span]
     relations: list[Relation] = field(default_factory=list)
+    # a trained model's confidence in its spans for the whole text (see confidence.py)
+    score: float | None = None
 
 
 # Pipelines with this component find event triggers, and get role relations.
@@ -230,11 +240,15 @@ def analyze(
     tokens: list[Token] = []
     found: list[Span] = []
     learnt_found: list[tuple] = []
+    score: float | None = None
     for doc, (_, offset, last, text) in nlp.pipe(pieces, batch_size=batch_size, as_tuples=True):
         tokens.extend(doc_tokens(doc, offset))
         if not bare:
             found.extend(replace(s, start=s.start + offset, end=s.end + offset) for s in doc_spans(doc, origin=origin))
             learnt_found.extend(found_relations(doc, offset))
+            piece_score = document_score(doc)
+            if piece_score is not None:  # the pieces are parsed apart: all of them right
+                score = piece_score if score is None else round(score * piece_score, 4)
         if not last:
             continue
         spans = [replace(s, id=i) for i, s in enumerate(found, start=1)] if offset else found
@@ -242,8 +256,8 @@ def analyze(
             relations = model_relations(learnt_found, spans, origin=origin)
         else:
             relations = suggest_relations(text, spans, relation_types) if relate else []
-        yield Analysis(tokens, spans, relations)
-        tokens, found, learnt_found = [], [], []
+        yield Analysis(tokens, spans, relations, score)
+        tokens, found, learnt_found, score = [], [], [], None
 
 
 def text_pieces(text: str, limit: int) -> Iterator[tuple[int, str, bool]]:
@@ -300,4 +314,4 @@ def analyze_documents(
 
     for doc in nlp.pipe(docs(), batch_size=batch_size):
         spans = doc_spans(doc, origin=origin)
-        yield Analysis(doc_tokens(doc), spans, model_relations(found_relations(doc), spans, origin=origin))
+        yield Analysis(doc_tokens(doc), spans, model_relations(found_relations(doc), spans, origin=origin), document_score(doc))

@@ -483,7 +483,9 @@ def _store(
         # a relation goes with its spans: none whose head or child was dropped
         kept = {s.id for s in aligned}
         relations = [r for r in analysis.relations if r.head in kept and r.child in kept]
-        project.write_set(doc_id, model_owner, aligned, relations, status="done", who=model_owner, read_back=False)
+        project.write_set(
+            doc_id, model_owner, aligned, relations, status="done", who=model_owner, score=analysis.score, read_back=False
+        )
         report.suggestions += len(aligned)
         report.suggested_relations += len(relations)
     for data in record.sets:

@@ -90,7 +90,9 @@ def _write_one(project: Project, document, analysis, scheme: Scheme, report: Sug
         index = TokenIndex(document.tokens)
         spans = [s for s in analysis.spans if index.is_start(s.start) and index.is_end(s.end)]
         spans, relations = allowed(spans, analysis.relations, scheme)
-        project.write_set(document.id, report.owner, spans, relations, status="done", who=report.owner, read_back=False)
+        project.write_set(
+            document.id, report.owner, spans, relations, status="done", who=report.owner, score=analysis.score, read_back=False
+        )
     report.documents += 1
     report.spans += len(spans)
     report.relations += len(relations)

@@ -88,6 +88,13 @@ CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
 END;
 """,
     ),
+    (
+        "set scores",
+        # a model's confidence in a whole suggestion set (NULL for people's sets)
+        """
+ALTER TABLE annotation_sets ADD COLUMN score REAL;
+""",
+    ),
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -469,13 +469,16 @@ class Project:
         *,
         status: str | None = None,
         who: str | None = None,
+        score: float | None = None,
         read_back: bool = True,
     ) -> AnnotationSet | None:
         """Replace a set's contents in bulk (import, pre-annotation, merge).
 
         ``relations`` refer to ``spans`` by their (file-local) ids; the store
-        assigns new ids. Not journaled: it is not an undoable edit. Returns
-        the set as stored, unless ``read_back`` is off (bulk imports).
+        assigns new ids. ``score`` is a model's confidence in the whole set
+        (replaced with the contents: None clears it). Not journaled: it is
+        not an undoable edit. Returns the set as stored, unless ``read_back``
+        is off (bulk imports).
         """
         spans = list(spans)
         relations = list(relations)
@@ -483,8 +486,8 @@ class Project:
             existing = self.set_row(document_id, owner)
             if existing is None:  # a new set: one row with its status, nothing to clear
                 set_id = self.db.execute(
-                    "INSERT INTO annotation_sets (document_id, owner, status, updated_at, updated_by) VALUES (?, ?, ?, ?, ?)",
-                    [document_id, owner, status or "new", now(), who or owner],
+                    "INSERT INTO annotation_sets (document_id, owner, status, updated_at, updated_by, score) VALUES (?, ?, ?, ?, ?, ?)",
+                    [document_id, owner, status or "new", now(), who or owner, score],
                 ).lastrowid
             else:
                 set_id = existing[0]
@@ -506,8 +509,8 @@ class Project:
                     "INSERT INTO relations (set_id, head_id, child_id, label, origin, attrs) VALUES (?, ?, ?, ?, ?, ?)", rows
                 )
             if existing is not None:
-                fields = ["updated_at = ?", "updated_by = ?"]
-                params: list[Any] = [now(), who or owner]
+                fields = ["updated_at = ?", "updated_by = ?", "score = ?"]
+                params: list[Any] = [now(), who or owner, score]
                 if status is not None:
                     fields.append("status = ?")
                     params.append(status)

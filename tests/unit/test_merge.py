@@ -251,7 +251,7 @@ def _newer_project(path: Path) -> None:
         (_not_sqlite, ProjectError, "{path} is not an annotator project (not an SQLite file)"),
         (_foreign_sqlite, ProjectError, "{path} is an SQLite file but not an annotator project"),
         (_newer_project, SchemaVersionError,
-         "{path} has schema version 99, but this annotator understands up to 1. Upgrade annotator to read it."),
+         "{path} has schema version 99, but this annotator understands up to 2. Upgrade annotator to read it."),
     ],
     ids=["missing", "not-sqlite", "foreign-sqlite", "newer-schema"],
 )

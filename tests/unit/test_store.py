@@ -25,8 +25,26 @@ def test_new_file_has_wal_foreign_keys_and_version(make_project):
     project = make_project()
     assert project.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert project.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert project.db.execute("SELECT version, name FROM migrations").fetchall() == [(1, "initial")]
+    assert project.db.execute("SELECT version, name FROM migrations").fetchall() == [(1, "initial"), (2, "set scores")]
     assert set(project.db.table_names()) >= {"documents", "annotation_sets", "spans", "relations", "journal", "project_info"}
+
+
+def test_a_file_of_the_first_schema_is_upgraded_on_open_and_keeps_its_sets(make_project, tmp_path):
+    project = make_project()
+    doc = add_doc(project)
+    project.write_set(doc, "ann", [Span(1, 0, 7, "ORG", "human")], status="done")
+    with project.transaction():  # what a file written before the "set scores" migration holds
+        project.db.execute("ALTER TABLE annotation_sets DROP COLUMN score")
+        project.db.execute("DELETE FROM migrations WHERE version = 2")
+    path = project.path
+    project.close()
+    with pytest.raises(ProjectError, match="older schema version 1"):
+        Project.open_readonly(path)
+    reopened = Project.open(path)
+    assert reopened.db.execute("SELECT max(version) FROM migrations").fetchone()[0] == SCHEMA_VERSION == 2
+    assert reopened.db.execute("SELECT owner, status, score FROM annotation_sets").fetchall() == [("ann", "done", None)]
+    assert [s.label for s in reopened.annotation_set(doc, "ann").spans.values()] == ["ORG"]
+    reopened.close()
 
 
 def test_documents_are_deduplicated_by_hash(make_project):
