@@ -1,10 +1,11 @@
 """Learning curve with a simulated annotator on CoNLL04:
-``python tests/benchmarks/bench_learning_curve.py [--max-docs 360] [--seeds 0,1,2] [--orders uncertain,random] [--no-full] [--out curve.json] [--png curve.png]``.
+``python tests/benchmarks/bench_learning_curve.py [--max-docs 375] [--seeds 0,1,2] [--orders uncertain,random] [--no-full] [--out curve.json] [--png curve.png]``.
 
 Starts from nothing: each round the "annotator" labels the next 25 documents
 of the queue (copying CoNLL04's gold annotations), marks them done, and the
-model retrains (the first round from nothing, later rounds continuing from
-the last model, as the labeling window does). After each retrain the
+model retrains as the labeling window does: the first round from nothing,
+later rounds continuing from the last model, with ``annotator train``'s
+defaults. After each retrain the
 entity and relation F1 on CoNLL04 dev are measured. The queue order is
 either "most uncertain first" (the model's suggestions on the unlabelled
 documents are refreshed after each round) or random; each over the seeds
@@ -54,7 +55,7 @@ def scores(dev, model: Path) -> tuple[float, float]:
     return 100 * result.total(result.spans).f1, 100 * result.total(result.relations).f1
 
 
-def run(tmp: Path, order: str, seed: int, max_docs: int, dev, first_epochs: int, points: list[dict], save) -> list[dict]:
+def run(tmp: Path, order: str, seed: int, max_docs: int, dev, points: list[dict], save) -> list[dict]:
     work = tmp / f"{order}-{seed}"
     work.mkdir()
     pool, gold = load(work, "pool", CORPUS / "conll04_train.json")
@@ -75,7 +76,7 @@ def run(tmp: Path, order: str, seed: int, max_docs: int, dev, first_epochs: int,
         labelled += len(batch)
         started = time.perf_counter()
         if labelled == len(batch):
-            api.train_model(pool, model, owner=ANNOTATOR, dev=0.0, max_epochs=first_epochs, seed=seed)
+            api.train_model(pool, model, owner=ANNOTATOR, seed=seed)
         else:
             api.train_model(pool, model, owner=ANNOTATOR, base=model, seed=seed)
         train_s = time.perf_counter() - started
@@ -89,13 +90,13 @@ def run(tmp: Path, order: str, seed: int, max_docs: int, dev, first_epochs: int,
     return points
 
 
-def full_data(tmp: Path, dev, max_epochs: int) -> dict:
+def full_data(tmp: Path, dev) -> dict:
     work = tmp / "full"
     work.mkdir()
     pool, gold = load(work, "pool", CORPUS / "conll04_train.json")
     label(pool, gold, pool.document_ids())
     started = time.perf_counter()
-    model = api.train_model(pool, work / "model", owner=ANNOTATOR, dev=0.2, max_epochs=max_epochs, seed=0)
+    model = api.train_model(pool, work / "model", owner=ANNOTATOR, seed=0)
     seconds = time.perf_counter() - started
     ent, rel = scores(dev, model)
     meta = json.loads((model / "meta.json").read_text())
@@ -106,12 +107,10 @@ def full_data(tmp: Path, dev, max_epochs: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--max-docs", type=int, default=360)
+    parser.add_argument("--max-docs", type=int, default=375)
     parser.add_argument("--seeds", default="0,1,2")
     parser.add_argument("--orders", default="uncertain,random")
     parser.add_argument("--no-full", action="store_true", help="skip the full-data reference model")
-    parser.add_argument("--first-epochs", type=int, default=10)
-    parser.add_argument("--full-epochs", type=int, default=12)
     parser.add_argument("--out", type=Path, default=Path("learning-curve.json"))
     parser.add_argument("--png", type=Path)
     args = parser.parse_args()
@@ -131,9 +130,9 @@ def main() -> None:
         for seed in seeds:
             for order in curves:
                 curves[order][str(seed)] = []
-                run(tmp, order, seed, args.max_docs, dev, args.first_epochs, curves[order][str(seed)], save)
+                run(tmp, order, seed, args.max_docs, dev, curves[order][str(seed)], save)
         if not args.no_full:
-            summary["full"] = full_data(tmp, dev, args.full_epochs)
+            summary["full"] = full_data(tmp, dev)
             save()
         dev.close()
     if summary["full"] is None or len(curves) < 2:
