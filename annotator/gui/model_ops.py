@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QInputDialog, QMenu
 
+from ..core import folder_swap
 from ..core.errors import CancelledError
 from ..core.model import MODEL_PREFIX
 from ..ops.exporting import STATUS_FILTERS
@@ -107,6 +108,8 @@ class ModelOps(QObject):
         return MODEL_PREFIX + self.folder.name
 
     def has_model(self) -> bool:
+        if self.idle():  # a training killed while it swapped its model in (never one still running)
+            folder_swap.settle(self.folder)
         return (self.folder / "meta.json").is_file()
 
     def idle(self) -> bool:

@@ -17,6 +17,7 @@ from spacy.attrs import IDX, LENGTH, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ..core import folder_swap
 from ..core.errors import PipelineError
 from ..core.model import Document, Relation, Span, Token
 from ..core.relation_rules import suggest_relations
@@ -65,6 +66,7 @@ def load_pipeline(name: str, *, language: str = "en") -> Language:
     if name in _REGISTRY:
         return _registered_pipeline(name, language)
     path = Path(name)
+    folder_swap.settle(path)  # a model folder whose replacement was killed half-way
     if path.is_dir():
         try:
             return spacy.load(path)

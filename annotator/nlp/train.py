@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import random
-import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +23,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import load_model_from_config, registry
 
+from ..core import folder_swap
 from ..core.errors import PipelineError, TrainingCancelled
 from ..core.model import AnnotationSet, Document
 from ..core.scheme import RelationType
@@ -288,16 +288,6 @@ def save_model(nlp: Language, relation: relations.RelationModel | None, output: 
         nlp.add_pipe(confidence.FACTORY, name="ner_scores", after="ner")
     component = nlp.add_pipe(relations.FACTORY, name="relations", last=True)
     component.model = relation
-    output = Path(output)
-    fresh = output.with_name(output.name + ".partial")
-    old = output.with_name(output.name + ".previous")
-    for leftover in (fresh, old):
-        if leftover.exists():
-            shutil.rmtree(leftover)
+    fresh = folder_swap.prepare(Path(output))
     nlp.to_disk(fresh)
-    if output.exists():
-        output.rename(old)
-    fresh.rename(output)
-    if old.exists():
-        shutil.rmtree(old)
-    return output
+    return folder_swap.swap_in(Path(output))

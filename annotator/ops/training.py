@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from ..core import folder_swap
 from ..core.errors import TrainingDataError
 from ..core.evaluation import Evaluation, evaluate
 from ..core.model import AnnotationSet, Document
@@ -56,6 +57,9 @@ def train_model(
     """
     from ..nlp.train import rehearsal, relation_model, save_model, seen_documents, train_ner, train_relations
 
+    for folder in (output, base):
+        if folder is not None:
+            folder_swap.settle(Path(folder))
     items = finished_items(project, owner)
     if not items:
         raise TrainingDataError(f"{project.path} has no finished documents to train on; mark some documents done")

@@ -332,3 +332,12 @@ def test_epochs_that_find_nothing_yet_are_warm_up_not_a_plateau(monkeypatch):
     epochs, n_steps, history, best = train._fit(Scripted(), ["x"], optimizer=None, epochs=30, seed=0, steps=steps, dev=["y"], patience=3)
     assert (epochs, n_steps, best) == (9, 9, b"weights")
     assert history == [0.0, 0.0, 0.0, 0.0, 0.5, 0.6, 0.55, 0.5, 0.4]
+
+
+def test_a_training_killed_between_moving_the_old_model_aside_and_the_new_in_leaves_a_model_that_loads(trained):
+    project, _items, model, tmp = trained
+    aside = tmp / "swapped-model.previous"
+    shutil.copytree(model, aside)
+    report = api.suggest(project, tmp / "swapped-model")
+    assert (tmp / "swapped-model" / "meta.json").is_file() and not aside.exists()
+    assert report.documents == len(unopened_document_ids(project)) > 0
