@@ -98,12 +98,9 @@ def test_uncertainty_order_differs_from_import_order_and_is_stable(trained):
     assert scored == sorted(scored)
     api.suggest(project, model)  # the same model again: the same order
     assert api.uncertain_first(project, model) == first
-    rows = project.db.execute(
-        "SELECT ms.document_id, ms.score, (SELECT min(json_extract(r.attrs, '$.score')) FROM relations r WHERE r.set_id = ms.id) "
-        "FROM annotation_sets ms WHERE ms.owner = 'model:tiny-model'"
-    ).fetchall()
-    assert rows and all(0.0 < score <= 1.0 for _, score, _ in rows)  # every refreshed set has the model's score
-    assert {d: min(score, rel if rel is not None else 1.0) for d, score, rel in rows} == confidence
+    rows = project.db.execute("SELECT document_id, score FROM annotation_sets WHERE owner = 'model:tiny-model'").fetchall()
+    assert rows and all(0.0 < score <= 1.0 for _, score in rows)  # every refreshed set has the model's score
+    assert dict(rows) == confidence
 
 
 def test_the_models_score_for_a_whole_set_orders_the_queue_before_its_span_scores(make_project):
@@ -118,7 +115,7 @@ def test_the_models_score_for_a_whole_set_orders_the_queue_before_its_span_score
     sure_span = [Span(1, 0, 4, "ORG", "model", 0.99)]
     project.write_set(a, "model:m", sure_span, status="done", score=0.9)
     project.write_set(b, "model:m", [], status="done", score=0.2)  # found nothing, and is unsure of that
-    project.write_set(c, "model:m", [Span(1, 0, 6, "ORG", "model", 0.5)], status="done")  # an older model: no set score
+    project.write_set(c, "model:m", [Span(1, 0, 6, "ORG", "model", 0.5)], status="done")  # a model that gives no set score
     assert uncertain_document_ids(project, "model:m") == [b, c, a]
     assert document_confidences(project, [a, b, c], "model:m") == {a: 0.9, b: 0.2, c: 0.5}
     project.write_set(b, "model:m", sure_span, status="done")  # new contents without a score clear the old one
