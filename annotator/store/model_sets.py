@@ -1,14 +1,13 @@
 """Reads over the ``model:<name>`` suggestion sets: which documents no one has
 opened, and how sure a model was of each document.
 
-A document's confidence under a model is the set's own ``score`` when the
-model gave one: a trained model's probability that its entities for the whole
-document are right, which also falls when it weighed entities it did not
-suggest. Relation scores stay out of it: they are conditioned on the entities,
-and on CoNLL04 ordering by them chose documents that taught the entity model
-less. A set without its own score (a model that gives none) has the lowest
-score of its spans and relations (relation scores are in the relation's
-``attrs``); a set without any scores counts as fully confident (1.0).
+A document's confidence under a model is the lower of the model's score for
+its whole suggestion set and the lowest score of its suggested relations
+(relation scores are in the relation's ``attrs``). The set's own ``score`` is
+a trained model's probability that its entities for the whole document are
+right, which also falls when it weighed entities it did not suggest. A set
+without its own score (a model that gives none) counts the lowest score of
+its spans instead; a set without any scores counts as fully confident (1.0).
 Documents without the model's set (opened before the model suggested
 anything) come last in the "most uncertain first" order. Ties keep import
 order, so the order is fixed for a given model.
@@ -24,8 +23,8 @@ from .rows import chunks
 _UNOPENED = (
     "NOT EXISTS (SELECT 1 FROM annotation_sets o WHERE o.document_id = d.id AND substr(o.owner, 1, ?) != ?)"
 )
-_CONFIDENCE = """coalesce(ms.score, min(
-    coalesce((SELECT min(sp.score) FROM spans sp WHERE sp.set_id = ms.id), 1.0),
+_CONFIDENCE = """coalesce(min(
+    coalesce(ms.score, (SELECT min(sp.score) FROM spans sp WHERE sp.set_id = ms.id), 1.0),
     coalesce((SELECT min(json_extract(r.attrs, '$.score')) FROM relations r WHERE r.set_id = ms.id), 1.0)
 ), 1.0)"""
 

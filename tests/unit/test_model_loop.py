@@ -98,9 +98,12 @@ def test_uncertainty_order_differs_from_import_order_and_is_stable(trained):
     assert scored == sorted(scored)
     api.suggest(project, model)  # the same model again: the same order
     assert api.uncertain_first(project, model) == first
-    rows = project.db.execute("SELECT document_id, score FROM annotation_sets WHERE owner = 'model:tiny-model'").fetchall()
-    assert rows and all(0.0 < score <= 1.0 for _, score in rows)  # every refreshed set has the model's score
-    assert dict(rows) == confidence
+    rows = project.db.execute(
+        "SELECT ms.document_id, ms.score, (SELECT min(json_extract(r.attrs, '$.score')) FROM relations r WHERE r.set_id = ms.id) "
+        "FROM annotation_sets ms WHERE ms.owner = 'model:tiny-model'"
+    ).fetchall()
+    assert rows and all(0.0 < score <= 1.0 for _, score, _ in rows)  # every refreshed set has the model's score
+    assert {d: min(score, rel if rel is not None else 1.0) for d, score, rel in rows} == confidence
 
 
 def test_the_models_score_for_a_whole_set_orders_the_queue_before_its_span_scores(make_project):
@@ -108,16 +111,18 @@ def test_the_models_score_for_a_whole_set_orders_the_queue_before_its_span_score
 
     project = make_project()
     source = project.path.with_name("three.jsonl")
-    texts = ["Acme hired Bob.", "Hooli hired Eve.", "Globex hired Dan."]
+    texts = ["Acme hired Bob.", "Hooli hired Eve.", "Globex hired Dan.", "Hooli hired Eve again."]
     source.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
     api.import_files(project, [source], preannotate="none")
-    a, b, c = project.document_ids()
+    a, b, c, d = project.document_ids()
     sure_span = [Span(1, 0, 4, "ORG", "model", 0.99)]
     project.write_set(a, "model:m", sure_span, status="done", score=0.9)
     project.write_set(b, "model:m", [], status="done", score=0.2)  # found nothing, and is unsure of that
+    project.write_set(d, "model:m", [Span(1, 0, 5, "ORG", "model", 0.99), Span(2, 12, 15, "PERSON", "model", 0.99)],
+                      [Relation(1, 2, 1, "employer", "model", {"score": 0.4})], status="done", score=0.95)
     project.write_set(c, "model:m", [Span(1, 0, 6, "ORG", "model", 0.5)], status="done")  # a model that gives no set score
-    assert uncertain_document_ids(project, "model:m") == [b, c, a]
-    assert document_confidences(project, [a, b, c], "model:m") == {a: 0.9, b: 0.2, c: 0.5}
+    assert uncertain_document_ids(project, "model:m") == [b, d, c, a]  # an unsure relation counts too
+    assert document_confidences(project, [a, b, c, d], "model:m") == {a: 0.9, b: 0.2, c: 0.5, d: 0.4}
     project.write_set(b, "model:m", sure_span, status="done")  # new contents without a score clear the old one
     assert document_confidences(project, [b], "model:m") == {b: 0.99}
 
