@@ -1,6 +1,7 @@
 """The project's own model: training, evaluation, suggestions, uncertainty order."""
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 
@@ -328,6 +329,9 @@ def test_epochs_that_find_nothing_yet_are_warm_up_not_a_plateau(monkeypatch):
 
         def to_bytes(self):
             return b"weights"
+
+        def use_params(self, _params):
+            return contextlib.nullcontext()
 
     monkeypatch.setattr(train, "_batches", lambda _nlp, data: [data])
     steps = train._Steps(None, None, 30)
