@@ -250,7 +250,7 @@ def analyze(
             learnt_found.extend(found_relations(doc, offset))
             piece_score = document_score(doc)
             if piece_score is not None:  # the pieces are parsed apart: all of them right
-                score = piece_score if score is None else round(score * piece_score, 4)
+                score = piece_score if score is None else score * piece_score
         if not last:
             continue
         spans = [replace(s, id=i) for i, s in enumerate(found, start=1)] if offset else found

@@ -263,6 +263,8 @@ def test_train_then_preannotate_with_the_trained_model(make_project, corpora, tm
     labels = {s.label for s in fresh.annotation_set(doc_id, "model:news-model").spans.values()}
     assert labels <= {"LOCATION", "ORG", "PERSON", "PRODUCT"}
     assert report.suggestions == len(fresh.annotation_set(doc_id, "model:news-model").spans)
+    score = fresh.db.execute("SELECT score FROM annotation_sets WHERE owner = 'model:news-model'").fetchone()[0]
+    assert 1 / 8 <= score <= 1.0  # the share of the 8-parse beam held by its most likely parse
 
 
 def test_unknown_preannotator_lists_the_choices(make_project):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import shutil
 
 import pytest
@@ -347,3 +348,18 @@ def test_a_training_killed_between_moving_the_old_model_aside_and_the_new_in_lea
     report = api.suggest(project, tmp / "swapped-model")
     assert (tmp / "swapped-model" / "meta.json").is_file() and not aside.exists()
     assert report.documents == len(unopened_document_ids(project)) > 0
+
+
+def test_a_text_run_in_pieces_is_scored_as_the_chance_that_every_piece_is_right(trained):
+    from annotator.nlp.pipeline import analyze, load_pipeline, text_pieces
+
+    _project, items, model, _tmp = trained
+    nlp = load_pipeline(str(model))
+    text = "\n".join(t for t, _, _ in items[:6])
+    limit, nlp.max_length = nlp.max_length, 120
+    [whole] = analyze(nlp, [text], origin="model")
+    nlp.max_length = limit
+    pieces = [piece for _, piece, _ in text_pieces(text, 120)]
+    parts = [a.score for a in analyze(nlp, pieces, origin="model")]
+    assert len(parts) > 1 and all(1 / 8 <= s <= 1.0 for s in parts)
+    assert whole.score == pytest.approx(math.prod(parts))
