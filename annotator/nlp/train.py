@@ -1,7 +1,9 @@
 """Training the project's model: spaCy NER, entity scores and a relation classifier.
 
 The NER is spaCy's default CPU efficiency pipeline (``tok2vec`` + ``ner``,
-its optimizer, batcher and dropout), trained with ``nlp.update`` so that a
+its optimizer, batcher and dropout; the optimizer also keeps a moving average
+of the weights, and the averaged model is the one scored and saved), trained
+with ``nlp.update`` so that a
 training can report progress, be cancelled between batches, and continue from
 an earlier model (or an installed pipeline) instead of starting from nothing.
 The saved folder loads with ``spacy.load`` and adds the

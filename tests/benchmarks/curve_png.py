@@ -83,6 +83,12 @@ def draw(summary: dict, out: Path) -> None:
                f"documents labelled (of {full['documents']} in CoNLL04 train)")
     p.drawText(QRectF(LEFT, 12, WIDTH - LEFT, 24), Qt.AlignmentFlag.AlignLeft,
                f"F1 on CoNLL04 dev while labelling 25 documents at a time ({seeds_caption(summary)})")
+    share = 0.4 * full["documents"]  # the budget: 40% of the documents
+    if share <= max_docs:
+        p.setPen(QPen(QColor("#8a8f98"), 1, Qt.PenStyle.DashLine))
+        p.drawLine(at(share, 0), at(share, 100))
+        p.setPen(QColor("#444"))
+        p.drawText(QRectF(at(share, 100).x() - 40, TOP - 18, 80, 16), Qt.AlignmentFlag.AlignHCenter, "40%")
     for key, color in (("entity_f1", "#1a56db"), ("relation_f1", "#c2410c")):
         pen = QPen(QColor(color), 1, Qt.PenStyle.DotLine)
         p.setPen(pen)
