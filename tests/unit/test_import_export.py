@@ -257,7 +257,7 @@ def test_train_then_preannotate_with_the_trained_model(make_project, corpora, tm
     fresh = make_project("fresh.annotator")
     article = tmp_path / "a.txt"
     article.write_text("Apple and Google meet in London.", encoding="utf-8")
-    report = api.import_files(fresh, [article], preannotate=str(best))
+    report = api.import_files(fresh, [article], preannotate=str(best), add_labels=True)
     doc_id = fresh.document_ids()[0]
     assert fresh.owners(doc_id) == ["model:news-model"]
     labels = {s.label for s in fresh.annotation_set(doc_id, "model:news-model").spans.values()}
