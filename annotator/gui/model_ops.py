@@ -4,8 +4,10 @@ every N finished documents, and refresh its suggestions on the documents no
 one has opened.
 
 The model lives beside the project file (``ops.training.model_dir``); each
-training continues from it when it exists. A cancelled training leaves it as
-it was. After a training, the queue can order documents by the model's
+training continues from it when it exists, and the first one fine-tunes the
+pipeline chosen with "Start from a pipeline…" (an installed spaCy pipeline
+or a model folder) when there is one. A cancelled training leaves it as it
+was. After a training, the queue can order documents by the model's
 confidence and shows it.
 """
 from __future__ import annotations
@@ -14,14 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QInputDialog, QMenu
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMenu
 
 from ..core import folder_swap
 from ..core.errors import CancelledError
 from ..core.model import MODEL_PREFIX
 from ..ops.exporting import STATUS_FILTERS
 from ..ops.suggesting import SuggestReport
-from ..ops.training import model_dir
+from ..ops.training import base_problem, model_dir
 from .actions import ActionSpec, make_action
 from .process_task import ProcessTask, Step
 from .workers import Operation
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 
 AUTO_KEY = "model/auto_retrain"
 EVERY_KEY = "model/retrain_every"
+BASE_KEY = "model/base"  # what the first training of a project fine-tunes ("": nothing)
 MAX_EPOCHS_KEY = "model/max_epochs"  # when training from nothing (model selection may stop sooner)
 DEFAULT_EVERY = 20
 TRAIN_SHARE = 0.85  # of the progress bar; the rest is writing the suggestions
@@ -60,7 +63,11 @@ class ModelOps(QObject):
         self.auto_action.setChecked(str(settings.value(AUTO_KEY, "true")).lower() == "true")
         self.every_action = make_action(window, ActionSpec("retrain_every", "Retrain every…", (), "Model",
                                         "How many finished documents between automatic trainings"), self.ask_every)
+        self.base_action = make_action(window, ActionSpec("model_base", "", (), "Model",
+                                       "An installed spaCy pipeline or a model folder that a project's first training "
+                                       "fine-tunes, instead of starting from nothing"), self.ask_base)
         self._label_auto()
+        self._label_base()
         window.session.changed.connect(self.document_finished)
         self.project_replaced()
 
@@ -72,7 +79,7 @@ class ModelOps(QObject):
 
     # -- menu and settings -----------------------------------------------------
     def build_menu(self, menu: QMenu) -> None:
-        for action in (self.train_action, None, self.auto_action, self.every_action):
+        for action in (self.train_action, None, self.auto_action, self.every_action, None, self.base_action):
             menu.addSeparator() if action is None else menu.addAction(action)
 
     @property
@@ -91,6 +98,36 @@ class ModelOps(QObject):
                                     self.every, 1, 100_000)
         if ok:
             self.set_every(n)
+
+    @property
+    def base(self) -> str:
+        """The pipeline a project's first training fine-tunes ("" for none)."""
+        return str(self.window.settings.value(BASE_KEY, "") or "").strip()
+
+    def set_base(self, name: str) -> str | None:
+        """Choose the pipeline to start from; returns why it cannot be one
+        (and keeps the old choice), or None."""
+        name = name.strip()
+        problem = base_problem(name)
+        if problem is None:
+            self.window.settings.setValue(BASE_KEY, name)
+            self._label_base()
+        return problem
+
+    def ask_base(self) -> None:
+        name, ok = QInputDialog.getText(
+            self.window, "Start from a pipeline",
+            "Installed spaCy pipeline (such as en_core_web_sm) or model folder\n"
+            "that a project's first training fine-tunes; empty: start from nothing.",
+            QLineEdit.EchoMode.Normal, self.base,
+        )
+        if ok:
+            problem = self.set_base(name)
+            if problem is not None:
+                self.window.reporter.dialog(problem, "Start from a pipeline")
+
+    def _label_base(self) -> None:
+        self.base_action.setText(f"Start from a pipeline… ({self.base or 'none'})")
 
     def _auto_toggled(self) -> None:
         self.window.settings.setValue(AUTO_KEY, "true" if self.auto_action.isChecked() else "false")
@@ -129,12 +166,15 @@ class ModelOps(QObject):
 
     def steps(self) -> list[Step]:
         """``annotator train`` (continuing the project's model when there is
-        one), then ``annotator suggest`` on the unopened documents."""
+        one, else fine-tuning the chosen pipeline if any), then ``annotator
+        suggest`` on the unopened documents."""
         project, folder = str(self.window.project.path), str(self.folder)
         max_epochs = int(self.window.settings.value(MAX_EPOCHS_KEY, 30))
         train = ["train", project, folder, "--max-epochs", str(max_epochs)]
         if self.has_model():
             train += ["--from", folder]
+        elif self.base:
+            train += ["--from", self.base]
         return [Step(train, TRAIN_SHARE), Step(["suggest", project, folder], 1 - TRAIN_SHARE)]
 
     def train(self) -> None:

@@ -2,6 +2,7 @@
 refreshing suggestions on unopened documents, cancelling."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -158,3 +159,39 @@ def test_a_training_that_fails_in_its_process_says_why(qtbot, make_window, tmp_p
     )
     assert not model_dir(path).exists()
     assert window.model_ops.idle()
+
+
+def test_a_first_training_fine_tunes_the_chosen_pipeline_and_later_ones_continue_the_model(
+    qtbot, make_window, tiny_path, tmp_path, quick, monkeypatch
+):
+    from PySide6.QtWidgets import QInputDialog
+
+    window = make_window(tiny_path)
+    ops = window.model_ops
+    assert window.action("model_base").text() == "Start from a pipeline… (none)"
+    nowhere = str(tmp_path / "nowhere")
+    assert ops.set_base(nowhere) == f"no installed spaCy pipeline or model folder is called {nowhere!r}"
+    (tmp_path / "plain").mkdir()
+    assert ops.set_base(str(tmp_path / "plain")) == f"{tmp_path / 'plain'} is a folder but not a spaCy model (it has no config.cfg)"
+    assert ops.base == "" and "--from" not in ops.steps()[0].args
+    # a pipeline that knows a label the project lacks, so its trace shows in the fine-tuned model
+    other = tmp_path / "other.annotator"
+    shutil.copy(tiny_path, other)
+    with Project.open(other) as project:
+        with project.transaction():
+            project.db.execute("UPDATE spans SET label = 'PLACE' WHERE label = 'GPE'")
+        base = api.train_model(project, tmp_path / "base-model", dev=0.0, max_epochs=2, seed=1)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: (f" {base} ", True))
+    window.action("model_base").trigger()
+    assert ops.base == str(base) and window.action("model_base").text() == f"Start from a pipeline… ({base})"
+    assert ops.steps()[0].args[-2:] == ["--from", str(base)]
+    with qtbot.waitSignal(ops.finished, timeout=120000) as blocker:
+        window.action("train_model").trigger()
+    assert blocker.args[1] is None
+    meta = json.loads((model_dir(tiny_path) / "meta.json").read_text())
+    assert sorted(meta["labels"]["ner"]) == ["GPE", "ORG", "PERSON", "PLACE"]  # the base's PLACE stayed
+    assert ops.steps()[0].args[-2:] == ["--from", str(model_dir(tiny_path))]  # from now on, the project's model
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: (nowhere, True))
+    window.action("model_base").trigger()
+    assert window.reporter.last_dialog is not None and nowhere in window.reporter.last_dialog.text()
+    assert ops.base == str(base)  # a bad name keeps the old choice
