@@ -124,6 +124,7 @@ class AnnotationSet:
     updated_at: str | None = None
     updated_by: str | None = None
     seconds: float = 0.0
+    score: float | None = None  # a model's confidence in the whole set (None for people's sets)
 
     @classmethod
     def build(

@@ -275,7 +275,8 @@ def _merge_one(project: Project, source: Project, report: MergeReport) -> None:
 
 def contents(aset: AnnotationSet) -> tuple:
     """What makes two sets the same, whatever their ids and edit times: the
-    status and the spans and relations as multisets (relations by their spans)."""
+    status, a model's score for the set, and the spans and relations as
+    multisets (relations by their spans)."""
     spans = {
         s.id: (s.start, s.end, s.label, s.origin, s.score, s.fragments, _canonical(s.attrs))
         for s in aset.spans.values()
@@ -284,7 +285,7 @@ def contents(aset: AnnotationSet) -> tuple:
         (spans.get(r.head), spans.get(r.child), r.label, r.origin, _canonical(r.attrs))
         for r in aset.relations.values()
     )
-    return aset.status, Counter(spans.values()), relations
+    return aset.status, aset.score, Counter(spans.values()), relations
 
 
 def _extend_scheme(

@@ -378,7 +378,7 @@ class Project:
     # -- annotation sets: reading -------------------------------------------
     def set_row(self, document_id: int, owner: str) -> tuple | None:
         return self.db.execute(
-            "SELECT id, status, updated_at, updated_by, seconds FROM annotation_sets "
+            "SELECT id, status, updated_at, updated_by, seconds, score FROM annotation_sets "
             "WHERE document_id = ? AND owner = ?",
             [document_id, owner],
         ).fetchone()
@@ -408,8 +408,8 @@ class Project:
         row = self.set_row(document_id, owner)
         if row is None:
             return None
-        set_id, status, updated_at, updated_by, seconds = row
-        aset = AnnotationSet(document_id, owner, status, updated_at=updated_at, updated_by=updated_by, seconds=seconds)
+        set_id, status, updated_at, updated_by, seconds, score = row
+        aset = AnnotationSet(document_id, owner, status, updated_at=updated_at, updated_by=updated_by, seconds=seconds, score=score)
         for row in self.db.execute(f"SELECT {SPAN_COLUMNS} FROM spans WHERE set_id = ?", [set_id]):
             span = span_from_row(row)
             aset.spans[span.id] = span
@@ -695,12 +695,14 @@ class Project:
         owner_marks = ",".join("?" * len(owners))
         marks = ",".join("?" * len(chunk))
         by_id: dict[int, AnnotationSet] = {}
-        for set_id, doc_id, owner, status, updated_at, updated_by, seconds in self.db.execute(
-            "SELECT id, document_id, owner, status, updated_at, updated_by, seconds FROM annotation_sets "
+        for set_id, doc_id, owner, status, updated_at, updated_by, seconds, score in self.db.execute(
+            "SELECT id, document_id, owner, status, updated_at, updated_by, seconds, score FROM annotation_sets "
             f"WHERE document_id IN ({marks}) AND owner IN ({owner_marks})",
             [*chunk, *owners],
         ):
-            aset = AnnotationSet(doc_id, owner, status, updated_at=updated_at, updated_by=updated_by, seconds=seconds)
+            aset = AnnotationSet(
+                doc_id, owner, status, updated_at=updated_at, updated_by=updated_by, seconds=seconds, score=score
+            )
             by_id[set_id] = aset
             out.setdefault(doc_id, {})[owner] = aset
         if not by_id:
@@ -721,14 +723,14 @@ class Project:
         """Make ``aset.owner``'s set for a document a copy of ``aset``, creating it if needed.
 
         Spans, relations (re-pointed to the new span ids), status, updated_at,
-        updated_by and seconds are taken from ``aset``. The set's journal is
+        updated_by, seconds and score are taken from ``aset``. The set's journal is
         cleared, since its edits refer to spans that are gone. Used to merge
         project files; not journaled.
         """
         with self.transaction():
             self.write_set(
                 document_id, aset.owner, aset.sorted_spans(), aset.sorted_relations(),
-                status=aset.status, who=aset.updated_by,
+                status=aset.status, who=aset.updated_by, score=aset.score,
             )
             set_id = self._set_id(document_id, aset.owner, create=False)
             self.db.execute(

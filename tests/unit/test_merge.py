@@ -356,3 +356,14 @@ def test_a_missing_file_creates_no_target(make_project, tmp_path):
         merge_into_new(review, [alice, tmp_path / "carol.annotator", bob])
     assert caught.value.message == f"{tmp_path / 'carol.annotator'} does not exist; check the file name"
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith("review")]
+
+
+def test_a_models_score_for_a_whole_set_comes_along(make_project):
+    theirs = make_project("theirs.annotator")
+    doc = add_doc(theirs, TEXT2)
+    theirs.write_set(doc, "model:news", [span(TEXT2, "SoftBank", "ORG", 1)], status="done", score=0.37)
+    ours = make_project("ours.annotator")
+    merge_projects(ours, [theirs.path])
+    [merged] = ours.document_ids()
+    assert ours.annotation_set(merged, "model:news").score == 0.37
+    assert ours.load_sets([merged], ["model:news"])[merged]["model:news"].score == 0.37
