@@ -215,6 +215,7 @@ class SetData:
     status: str | None = None
     spans: list[Span] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
+    score: float | None = None  # a model's confidence in the whole set, where the file has one
 
 
 @dataclass

@@ -168,7 +168,9 @@ def _add_prediction(predictions: dict[str, SetData], prediction: dict, text: str
     if owner in predictions:
         return
     spans, relations = _read_result(prediction.get("result"), text, where, prediction=True)
-    predictions[owner] = SetData(owner, "done", spans, relations)
+    score = prediction.get("score")
+    valid = isinstance(score, (int, float)) and not isinstance(score, bool) and 0.0 <= score <= 1.0
+    predictions[owner] = SetData(owner, "done", spans, relations, float(score) if valid else None)
 
 
 def _read_result(result: Any, text: str, where: str, *, prediction: bool) -> tuple[list[Span], list[Relation]]:
@@ -313,7 +315,10 @@ def document_to_task(
     for aset in sets:
         result = set_to_result(document.text, aset, scheme=scheme, report=report)
         if is_suggestion_owner(aset.owner):
-            predictions.append({"model_version": aset.owner[len(MODEL_PREFIX) :], "result": result})
+            prediction: dict[str, Any] = {"model_version": aset.owner[len(MODEL_PREFIX) :], "result": result}
+            if aset.score is not None:  # the score Label Studio sorts its tasks by
+                prediction["score"] = aset.score
+            predictions.append(prediction)
             continue
         annotation: dict[str, Any] = {"id": next(ids)}
         if "@" in aset.owner:

@@ -38,9 +38,11 @@ def count_extras(report: WriteReport, aset: AnnotationSet, format_name: str, *, 
 
 
 def count_scores(report: WriteReport, aset: AnnotationSet, format_name: str) -> None:
-    """Count the spans of ``aset`` that carry a model's score, for a format without scores."""
+    """Count the spans of ``aset`` that carry a model's score, and its score
+    for the whole set, for a format without scores."""
     scored = sum(1 for span in aset.spans.values() if span.score is not None)
     report.lose(f"span scores ({format_name} holds none)", scored)
+    report.lose(f"scores of whole suggestion sets ({format_name} holds none)", int(aset.score is not None))
 
 
 def count_widened(report: WriteReport, aset: AnnotationSet, format_name: str) -> None:

@@ -505,12 +505,15 @@ def _store(
                 report.sets_kept.append(record.source)
                 continue
             if is_suggestion_owner(owner):  # suggestions are not edited: rewritten like a new pre-annotation
-                project.write_set(doc_id, owner, data.spans, data.relations, who=owner, read_back=False)
+                project.write_set(doc_id, owner, data.spans, data.relations, who=owner, score=data.score, read_back=False)
             else:
                 project.apply(doc_id, owner, replace_contents(existing, data.spans, data.relations), who=owner)
             report.sets_replaced += 1
         else:
-            project.write_set(doc_id, owner, data.spans, data.relations, status=data.status or "done", who=owner, read_back=False)
+            project.write_set(
+                doc_id, owner, data.spans, data.relations, status=data.status or "done", who=owner,
+                score=data.score, read_back=False,
+            )
             report.sets_written += 1
         report.spans += len(data.spans)
         report.relations += len(data.relations)

@@ -178,3 +178,43 @@ def test_the_cli_export_warns_of_unconfirmed_suggestions_in_a_person_s_set(tmp_p
         "warning: 3 relations (CoNLL has no relations) not written",
         "warning: 4 unconfirmed suggestions (CoNLL cannot mark them) written like a person's spans",
     ]
+
+
+@pytest.mark.parametrize("fmt, file, label", [("brat", "out", "brat"), ("conll", "out.conll", "CoNLL")])
+def test_formats_without_scores_count_the_score_of_a_whole_suggestion_set(tmp_path, fmt, file, label):
+    [(document, aset)] = origin_items("model:news")
+    aset.score = 0.37
+    report = registry.get(fmt).writer([(document, aset)], tmp_path / file, scheme=Scheme.default())
+    assert report.lost[f"scores of whole suggestion sets ({label} holds none)"] == 1
+
+
+def test_label_studio_keeps_the_score_of_a_whole_suggestion_set_as_its_prediction_score(tmp_path):
+    [(document, aset)] = origin_items("model:news")
+    aset.score = 0.37
+    report = registry.get("labelstudio").writer([(document, aset)], tmp_path / "out.json", scheme=Scheme.default())
+    assert report.lost == {}
+    (task,) = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert [(p["model_version"], p["score"]) for p in task["predictions"]] == [("news", 0.37)]
+    (record,) = list(registry.get("labelstudio").reader(tmp_path / "out.json"))
+    assert [(s.owner, s.score) for s in record.sets] == [("model:news", 0.37)]
+    for bad in (True, "0.5", 1.5, -0.1, None):  # what is not a probability is not a score
+        task["predictions"][0]["score"] = bad
+        (tmp_path / "bad.json").write_text(json.dumps([task]), encoding="utf-8")
+        (record,) = list(registry.get("labelstudio").reader(tmp_path / "bad.json"))
+        assert record.sets[0].score is None
+
+
+def test_an_imported_prediction_score_orders_the_queue(tmp_path, make_project):
+    from annotator.store.model_sets import document_confidences
+
+    tasks = [
+        {"data": {"text": text}, "predictions": [{"model_version": "news", "score": score, "result": []}]}
+        for text, score in (("Acme hired Bob.", 0.9), ("Hooli hired Eve.", 0.2))
+    ]
+    (tmp_path / "tasks.json").write_text(json.dumps(tasks), encoding="utf-8")
+    project = make_project()
+    api.import_files(project, [tmp_path / "tasks.json"], preannotate="none")
+    first, second = project.document_ids()
+    assert project.annotation_set(first, "model:news").score == 0.9
+    assert document_confidences(project, [first, second], "model:news") == {first: 0.9, second: 0.2}
+    assert api.uncertain_first(project, "news") == [second, first]
