@@ -520,7 +520,10 @@ def _store(
 
 
 def _same_contents(aset: AnnotationSet, data: SetData) -> bool:
-    """Whether a stored set holds exactly the spans and relations of ``data``."""
+    """Whether a stored set holds exactly the spans and relations of ``data``
+    (and its score for the whole set, when the file gives one)."""
+    if data.score is not None and aset.score != data.score:
+        return False
 
     def key(span) -> tuple:
         return (span.start, span.end, span.label, tuple(span.fragments))

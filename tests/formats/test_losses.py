@@ -218,3 +218,9 @@ def test_an_imported_prediction_score_orders_the_queue(tmp_path, make_project):
     assert project.annotation_set(first, "model:news").score == 0.9
     assert document_confidences(project, [first, second], "model:news") == {first: 0.9, second: 0.2}
     assert api.uncertain_first(project, "news") == [second, first]
+    tasks[1]["predictions"][0]["score"] = 0.95  # the model grew surer: same regions, a new score
+    (tmp_path / "tasks.json").write_text(json.dumps(tasks), encoding="utf-8")
+    report = api.import_files(project, [tmp_path / "tasks.json"], preannotate="none")
+    assert len(report.sets_kept) == 1  # a changed set is not replaced unasked
+    api.import_files(project, [tmp_path / "tasks.json"], preannotate="none", replace_existing=True)
+    assert api.uncertain_first(project, "news") == [first, second]
