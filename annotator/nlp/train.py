@@ -120,25 +120,19 @@ def _batches(nlp: Language, data: list[Example]):
     return batcher(data)
 
 
-def _averaging(optimizer):
-    """The optimizer, keeping a moving average of every weight: the model
-    saved and scored is the averaged one, which varies far less from epoch
-    to epoch than the last weights do."""
-    if optimizer.averages is None:
-        optimizer.averages = {}
-    return optimizer
-
-
 def _fit(nlp: Language, train: list[Example], *, optimizer, epochs: int, seed: int, steps: _Steps,
          dev: list[Example] | None = None, patience: int = 0, phase: str = "training") -> tuple[int, int, list[float], bytes | None]:
     """Train for up to ``epochs``; with ``dev``, stop after ``patience`` epochs
     without improvement. Returns (epochs run, steps, dev F1 per epoch, best
-    weights when ``dev`` is given). Scores and the weights left in ``nlp``
-    are the optimizer's averaged ones when it keeps averages."""
+    weights when ``dev`` is given). The optimizer keeps a moving average of
+    every weight, and the averaged weights are the ones scored and left in
+    ``nlp``: they vary far less from epoch to epoch than the last ones do."""
     rng = random.Random(seed)
     exclude = [name for name in nlp.pipe_names if name not in TRAINED]
     dropout = float(nlp.config["training"].get("dropout", 0.1))
-    averages = optimizer.averages if optimizer is not None and optimizer.averages is not None else {}  # filled as it trains
+    if optimizer.averages is None:
+        optimizer.averages = {}
+    averages = optimizer.averages  # filled as it trains
     history: list[float] = []
     best: bytes | None = None
     n_steps = 0
@@ -215,11 +209,11 @@ def train_ner(
     seen = set(nlp.meta.get(SEEN_KEY, ())) if base else set()
     nlp.meta[SEEN_KEY] = sorted(seen | {d.hash for d, _ in items} | set(learnt))
     if base:
-        optimizer = _averaging(nlp.resume_training())
+        optimizer = nlp.resume_training()
         steps = _Steps(report, cancelled, continue_epochs)
         run.epochs, run.steps, run.selection, _ = _fit(nlp, data, optimizer=optimizer, epochs=continue_epochs, seed=seed, steps=steps)
     elif dev:
-        optimizer = _averaging(nlp.initialize(lambda: data))
+        optimizer = nlp.initialize(lambda: data)
         steps = _Steps(report, cancelled, max_epochs)
         run.epochs, run.steps, run.selection, best = _fit(
             nlp, data, optimizer=optimizer, epochs=max_epochs, seed=seed, steps=steps, dev=dev, patience=patience
@@ -240,12 +234,12 @@ def train_ner(
             part = examples(probe, [(d, s) for d, s in items if d.id not in held])
             check = examples(probe, [(d, s) for d, s in items if d.id in held])
             _, _, run.selection, _ = _fit(
-                probe, part, optimizer=_averaging(probe.initialize(lambda: part)), epochs=max_epochs, seed=seed,
+                probe, part, optimizer=probe.initialize(lambda: part), epochs=max_epochs, seed=seed,
                 steps=steps, dev=check, patience=patience, phase="choosing the number of epochs",
             )
             run.epochs = 1 + run.selection.index(max(run.selection))
         steps.total = steps.done + run.epochs
-        optimizer = _averaging(nlp.initialize(lambda: data))
+        optimizer = nlp.initialize(lambda: data)
         run.epochs, run.steps, _, _ = _fit(nlp, data, optimizer=optimizer, epochs=run.epochs, seed=seed, steps=steps)
     run.seconds = time.perf_counter() - started
     return nlp, run

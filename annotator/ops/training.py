@@ -1,7 +1,7 @@
 """Training and evaluating the project's own model on its finished sets."""
 from __future__ import annotations
 
-import importlib.util
+import importlib.metadata
 from pathlib import Path
 from typing import Callable
 
@@ -24,18 +24,19 @@ def model_dir(project_path: str | Path) -> Path:
 
 def base_problem(name: str) -> str | None:
     """Why ``name`` cannot be a pipeline to start training from, or None when
-    it can: an installed package (importable) or a spaCy model folder (with
-    its ``config.cfg``). Looks without importing spaCy, for the window."""
+    it can: an installed package (as spaCy tells one, by its distribution) or
+    a spaCy model folder (with its ``config.cfg``). Imports nothing, neither
+    spaCy nor the named package, so the window can ask."""
     if not name:
         return None
     folder = Path(name)
     if folder.is_dir():
         return None if (folder / "config.cfg").is_file() else f"{name} is a folder but not a spaCy model (it has no config.cfg)"
     try:
-        installed = importlib.util.find_spec(name) is not None
-    except (ImportError, ValueError):
-        installed = False
-    return None if installed else f"no installed spaCy pipeline or model folder is called {name!r}"
+        importlib.metadata.distribution(name)
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return f"no installed spaCy pipeline or model folder is called {name!r}"
+    return None
 
 
 def finished_items(project: Project, owner: str | None = "") -> list[tuple[Document, AnnotationSet]]:

@@ -5,6 +5,7 @@ import contextlib
 import json
 import math
 import shutil
+import types
 
 import pytest
 from click.testing import CliRunner
@@ -336,8 +337,9 @@ def test_epochs_that_find_nothing_yet_are_warm_up_not_a_plateau(monkeypatch):
 
     monkeypatch.setattr(train, "_batches", lambda _nlp, data: [data])
     steps = train._Steps(None, None, 30)
-    epochs, n_steps, history, best = train._fit(Scripted(), ["x"], optimizer=None, epochs=30, seed=0, steps=steps, dev=["y"], patience=3)
-    assert (epochs, n_steps, best) == (9, 9, b"weights")
+    optimizer = types.SimpleNamespace(averages=None)
+    epochs, n_steps, history, best = train._fit(Scripted(), ["x"], optimizer=optimizer, epochs=30, seed=0, steps=steps, dev=["y"], patience=3)
+    assert (epochs, n_steps, best, optimizer.averages) == (9, 9, b"weights", {})
     assert history == [0.0, 0.0, 0.0, 0.0, 0.5, 0.6, 0.55, 0.5, 0.4]
 
 
